@@ -1,0 +1,82 @@
+/**
+ * What the night looks like at one moment: the fold of every event up to it. The same shape
+ * goes out in `snapshot` messages and is rebuilt by the browser with the same `reduce`.
+ */
+import type { Country } from './regions/index.ts';
+import { REGIONS } from './regions/index.ts';
+import { LAUNCHED_KINDS, THREAT_KINDS, type LaunchedKind, type ThreatKind } from './events.ts';
+import type { LonLat } from './regions/index.ts';
+
+export interface RegionAlert {
+  /** Scenario position at which the alert began. */
+  readonly sinceMs: number;
+  readonly threats: readonly ThreatKind[];
+}
+
+export interface RegionState {
+  readonly code: string;
+  readonly country: Country;
+  readonly alert: RegionAlert | null;
+  readonly siren: boolean;
+  /** True while the sounding sirens are known to have been set off by mistake. */
+  readonly sirenErroneous: boolean;
+  /** Hits and falling debris reported in the region so far. */
+  readonly impacts: number;
+  readonly outage: boolean;
+}
+
+export interface Track {
+  readonly trackId: string;
+  readonly threat: ThreatKind;
+  readonly count: number;
+  readonly position: LonLat;
+  readonly heading?: number;
+  readonly towards?: string;
+  /** Position in the scenario of the last report: clients interpolate between reports. */
+  readonly atMs: number;
+}
+
+export interface Counters {
+  readonly launched: Readonly<Record<LaunchedKind, number>>;
+  readonly intercepted: Readonly<Record<ThreatKind, number>>;
+  readonly impacts: number;
+  readonly regionsUnderAlert: number;
+  readonly injured: number;
+  readonly killed: number;
+}
+
+export interface NightState {
+  readonly regions: Readonly<Record<string, RegionState>>;
+  readonly counters: Counters;
+  readonly tracks: Readonly<Record<string, Track>>;
+  readonly jetsScrambled: Readonly<Record<Country, boolean>>;
+  readonly closedAirports: Readonly<Record<Country, readonly string[]>>;
+  /** Missile carriers airborne, by aircraft type. */
+  readonly carriersAirborne: Readonly<Record<string, number>>;
+}
+
+const zeroBy = <K extends string>(keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+
+export function initialState(): NightState {
+  return {
+    regions: Object.fromEntries(
+      REGIONS.map((r) => [
+        r.code,
+        { code: r.code, country: r.country, alert: null, siren: false, sirenErroneous: false, impacts: 0, outage: false },
+      ]),
+    ),
+    counters: {
+      launched: zeroBy(LAUNCHED_KINDS),
+      intercepted: zeroBy(THREAT_KINDS),
+      impacts: 0,
+      regionsUnderAlert: 0,
+      injured: 0,
+      killed: 0,
+    },
+    tracks: {},
+    jetsScrambled: { UA: false, PL: false },
+    closedAirports: { UA: [], PL: [] },
+    carriersAirborne: {},
+  };
+}

@@ -1,0 +1,293 @@
+/**
+ * The replay engine: one scenario, played under a stream of controls, on an injectable RxJS
+ * scheduler. It knows nothing of sockets or sessions; it says what happened and when.
+ *
+ * Timing rule (DESIGN.md §4): the clock is an anchor pair (wall time, scenario position) set at
+ * every control; each event is due at `anchorWall + (atMs - anchorPos) / speed`. Deadlines are
+ * computed from the anchor, never chained from the previous timer, so a ten-hour night does not
+ * drift however late individual timers fire.
+ *
+ * Position rule: the engine's cursor counts the events already applied. After a seek to p every
+ * event at or before p has happened (scrubbing to a moment shows that moment); where a replay
+ * starts (its initial position, or 0 after a restart) nothing at that moment has happened yet,
+ * so those events fire when play begins. Between
+ * controls the invariant is: events before the cursor have `atMs <= position`, events after it
+ * have `atMs >= position`, and `state` is exactly the fold of the events before the cursor.
+ */
+import { Subject, asyncScheduler, interval, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { MAX_SPEED, MIN_SPEED, type ClockState, type Control } from '../domain/control.ts';
+import type { ScenarioEvent } from '../domain/events.ts';
+import { reduce } from '../domain/reduce.ts';
+import type { NightState } from '../domain/state.ts';
+import type { Timeline } from './timeline.ts';
+
+/**
+ * Events falling due within one frame go out together. 16 ms is one display frame at 60 Hz:
+ * nobody can see a difference inside it, and at 3600x it folds an hour of the night into about
+ * 225 messages instead of one per event.
+ */
+export const DEFAULT_FRAME_MS = 16;
+/** While playing, the clock is re-sent this often so that clients can correct extrapolation. */
+export const DEFAULT_CLOCK_INTERVAL_MS = 5000;
+
+export type JumpReason = 'seek' | 'step' | 'restart' | 'loop';
+export type ClockReason = 'control' | 'heartbeat' | 'end';
+
+export type EngineOutput =
+  /** Events that fell due, in order, applied to the state before this is emitted. */
+  | { readonly kind: 'events'; readonly events: readonly ScenarioEvent[] }
+  /** The position moved other than by playing forward: the state was replaced, not folded. */
+  | { readonly kind: 'jump'; readonly reason: JumpReason; readonly state: NightState; readonly cursor: number; readonly clock: ClockState }
+  | { readonly kind: 'clock'; readonly reason: ClockReason; readonly clock: ClockState };
+
+export type ControlResult =
+  | { readonly ok: true; readonly clock: ClockState }
+  | { readonly ok: false; readonly error: { readonly code: 'invalid_control'; readonly message: string } };
+
+export interface EngineOptions {
+  readonly scheduler?: SchedulerLike;
+  readonly frameMs?: number;
+  /** 0 turns the periodic clock off. */
+  readonly clockIntervalMs?: number;
+  readonly positionMs?: number;
+  readonly speed?: number;
+  readonly playing?: boolean;
+  readonly loop?: boolean;
+}
+
+export class ReplayEngine {
+  private readonly scheduler: SchedulerLike;
+  private readonly frameMs: number;
+  private readonly clockIntervalMs: number;
+  private readonly out = new Subject<EngineOutput>();
+  /** Everything the engine reports, in order. Subscribe before the first control. */
+  readonly output$: Observable<EngineOutput> = this.out.asObservable();
+
+  private cursorValue: number;
+  private stateValue: NightState;
+  private anchorWall: number;
+  private anchorPos: number;
+  private speedValue: number;
+  private playingValue = false;
+  private loopValue: boolean;
+  private lastEmitWall = Number.NEGATIVE_INFINITY;
+  private timer: Subscription | undefined;
+  private heartbeat: Subscription | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly timeline: Timeline,
+    options: EngineOptions = {},
+  ) {
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.frameMs = options.frameMs ?? DEFAULT_FRAME_MS;
+    this.clockIntervalMs = options.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS;
+    this.speedValue = clampSpeed(options.speed ?? 1);
+    this.loopValue = options.loop ?? false;
+    const start = Math.max(0, Math.min(options.positionMs ?? 0, timeline.durationMs));
+    this.cursorValue = timeline.countBefore(start);
+    this.stateValue = timeline.stateAt(this.cursorValue);
+    this.anchorWall = this.scheduler.now();
+    this.anchorPos = start;
+    if (options.playing) this.startPlaying();
+  }
+
+  get state(): NightState {
+    return this.stateValue;
+  }
+
+  /** How many of the timeline's events have been applied. */
+  get cursor(): number {
+    return this.cursorValue;
+  }
+
+  get clock(): ClockState {
+    return {
+      positionMs: Math.floor(this.positionAt(this.scheduler.now())),
+      speed: this.speedValue,
+      playing: this.playingValue,
+      loop: this.loopValue,
+      durationMs: this.timeline.durationMs,
+      serverTimeMs: this.scheduler.now(),
+    };
+  }
+
+  /** Feeds the engine from a control stream; results are not reported (use `apply` for that). */
+  connect(control$: Observable<Control>): Subscription {
+    return control$.subscribe((control) => this.apply(control));
+  }
+
+  apply(control: Control): ControlResult {
+    if (this.disposed) return invalid('the replay has ended');
+    switch (control.action) {
+      case 'play':
+        if (!this.playingValue) {
+          if (this.cursorValue >= this.timeline.length && this.positionAt(this.scheduler.now()) >= this.timeline.durationMs) {
+            this.jumpTo(0, 0, 'restart'); // play at the end starts over, as any player does
+          }
+          this.startPlaying();
+        }
+        break;
+      case 'pause':
+        this.stopPlaying();
+        break;
+      case 'seek': {
+        if (!Number.isFinite(control.positionMs) || control.positionMs < 0) return invalid('positionMs must be a number >= 0');
+        const target = Math.min(control.positionMs, this.timeline.durationMs);
+        this.jumpTo(target, this.timeline.countUpTo(target), 'seek');
+        break;
+      }
+      case 'speed':
+        if (!(control.speed >= MIN_SPEED && control.speed <= MAX_SPEED)) {
+          return invalid(`speed must be between ${MIN_SPEED} and ${MAX_SPEED}`);
+        }
+        this.reanchor();
+        this.speedValue = control.speed;
+        this.reschedule();
+        break;
+      case 'step':
+        this.step(control.direction);
+        break;
+      case 'restart':
+        this.jumpTo(0, 0, 'restart');
+        this.startPlaying();
+        break;
+      case 'loop':
+        this.loopValue = control.loop;
+        break;
+    }
+    const clock = this.clock;
+    this.emit({ kind: 'clock', reason: 'control', clock });
+    return { ok: true, clock };
+  }
+
+  /** Stops every timer and completes the output. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stopPlaying();
+    this.out.complete();
+  }
+
+  private positionAt(wall: number): number {
+    if (!this.playingValue) return this.anchorPos;
+    return Math.min(this.timeline.durationMs, this.anchorPos + (wall - this.anchorWall) * this.speedValue);
+  }
+
+  private dueWall(atMs: number): number {
+    return this.anchorWall + (atMs - this.anchorPos) / this.speedValue;
+  }
+
+  private reanchor(): void {
+    const now = this.scheduler.now();
+    this.anchorPos = this.positionAt(now);
+    this.anchorWall = now;
+  }
+
+  private startPlaying(): void {
+    this.reanchor();
+    this.playingValue = true;
+    this.reschedule();
+    if (this.clockIntervalMs > 0 && !this.heartbeat) {
+      this.heartbeat = interval(this.clockIntervalMs, this.scheduler).subscribe(() =>
+        this.emit({ kind: 'clock', reason: 'heartbeat', clock: this.clock }),
+      );
+    }
+  }
+
+  private stopPlaying(): void {
+    this.reanchor();
+    this.playingValue = false;
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.heartbeat?.unsubscribe();
+    this.heartbeat = undefined;
+  }
+
+  private jumpTo(positionMs: number, cursor: number, reason: JumpReason): void {
+    this.cursorValue = cursor;
+    this.stateValue = this.timeline.stateAt(cursor);
+    this.anchorPos = positionMs;
+    this.anchorWall = this.scheduler.now();
+    this.reschedule();
+    this.emit({ kind: 'jump', reason, state: this.stateValue, cursor, clock: this.clock });
+  }
+
+  private step(direction: 1 | -1): void {
+    this.stopPlaying();
+    const events = this.timeline.events;
+    if (direction === 1) {
+      const next = events[this.cursorValue];
+      if (!next) return;
+      this.cursorValue += 1;
+      this.stateValue = reduce(this.stateValue, next);
+      this.anchorPos = next.atMs;
+      this.emit({ kind: 'events', events: [next] });
+      return;
+    }
+    if (this.cursorValue === 0) return;
+    const cursor = this.cursorValue - 1;
+    this.jumpTo(cursor === 0 ? 0 : events[cursor - 1]!.atMs, cursor, 'step');
+  }
+
+  private reschedule(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    if (!this.playingValue) return;
+    const next = this.timeline.events[this.cursorValue];
+    const now = this.scheduler.now();
+    // The next wake-up is the next event (no sooner than one frame after the last batch) or
+    // the end of the night. Rounding up to whole milliseconds means a timer never fires early.
+    const target = next ? Math.max(this.dueWall(next.atMs), this.lastEmitWall + this.frameMs) : this.dueWall(this.timeline.durationMs);
+    const delay = Math.max(0, Math.ceil(target - now));
+    this.timer = this.scheduler.schedule(() => this.tick(), delay);
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    const now = this.scheduler.now();
+    const position = this.positionAt(now);
+    const events = this.timeline.events;
+    const due: ScenarioEvent[] = [];
+    let state = this.stateValue;
+    while (this.cursorValue < events.length && events[this.cursorValue]!.atMs <= position) {
+      const event = events[this.cursorValue]!;
+      state = reduce(state, event);
+      due.push(event);
+      this.cursorValue += 1;
+    }
+    this.stateValue = state;
+    if (due.length > 0) {
+      this.lastEmitWall = now;
+      this.emit({ kind: 'events', events: due });
+    }
+    if (this.cursorValue >= events.length && position >= this.timeline.durationMs) {
+      this.reachEnd();
+      return;
+    }
+    this.reschedule();
+  }
+
+  private reachEnd(): void {
+    // A zero-length night would wrap forever without time passing: it stops instead.
+    if (this.loopValue && this.timeline.durationMs > 0) {
+      this.jumpTo(0, 0, 'loop');
+      return;
+    }
+    this.stopPlaying();
+    this.anchorPos = this.timeline.durationMs;
+    this.emit({ kind: 'clock', reason: 'end', clock: this.clock });
+  }
+
+  private emit(output: EngineOutput): void {
+    if (!this.out.closed) this.out.next(output);
+  }
+}
+
+function clampSpeed(speed: number): number {
+  return Math.min(MAX_SPEED, Math.max(MIN_SPEED, speed));
+}
+
+function invalid(message: string): ControlResult {
+  return { ok: false, error: { code: 'invalid_control', message } };
+}

@@ -1,0 +1,64 @@
+/**
+ * A scenario's events laid out for replay: sorted, searchable by position, and with the state
+ * folded at regular checkpoints so that the state at any point costs at most one checkpoint
+ * copy plus `CHECKPOINT_INTERVAL` reductions, whatever the length of the night.
+ */
+import type { ScenarioEvent } from '../domain/events.ts';
+import { foldEvents } from '../domain/reduce.ts';
+import { initialState, type NightState } from '../domain/state.ts';
+
+/**
+ * Events between two stored states. 256 keeps a 100,000-event night at about 400 checkpoints
+ * (a few MB) while any seek folds at most 255 events, well under a millisecond.
+ */
+export const CHECKPOINT_INTERVAL = 256;
+
+export class Timeline {
+  private readonly checkpoints: NightState[] = [];
+
+  constructor(
+    readonly events: readonly ScenarioEvent[],
+    readonly durationMs: number,
+    private readonly interval = CHECKPOINT_INTERVAL,
+  ) {
+    let state = initialState();
+    this.checkpoints.push(state);
+    for (let start = 0; start + interval <= events.length; start += interval) {
+      state = foldEvents(state, events, start, start + interval);
+      this.checkpoints.push(state);
+    }
+  }
+
+  get length(): number {
+    return this.events.length;
+  }
+
+  /** The state after the first `cursor` events. */
+  stateAt(cursor: number): NightState {
+    const clamped = Math.max(0, Math.min(cursor, this.events.length));
+    const k = Math.floor(clamped / this.interval);
+    return foldEvents(this.checkpoints[k]!, this.events, k * this.interval, clamped);
+  }
+
+  /** How many events happen at or before `positionMs`. */
+  countUpTo(positionMs: number): number {
+    return this.search((atMs) => atMs <= positionMs);
+  }
+
+  /** How many events happen strictly before `positionMs`. */
+  countBefore(positionMs: number): number {
+    return this.search((atMs) => atMs < positionMs);
+  }
+
+  /** Binary search for the first event that fails `isBefore` (events are sorted by time). */
+  private search(isBefore: (atMs: number) => boolean): number {
+    let lo = 0;
+    let hi = this.events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (isBefore(this.events[mid]!.atMs)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * Reading a scenario file: YAML or JSON text in, a `Scenario` out, or every problem with its
+ * place. It never throws at its caller for anything a file can contain; problems are values.
+ *
+ * Checks run in layers so that one mistake does not hide the others: the header, then each
+ * source and each event on its own, then the rules that need the whole night (times against
+ * the start, sources that exist, alerts that end only after they start).
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { z } from 'zod';
+import { describeEvent } from '../domain/describe.ts';
+import { inputEventSchema, type InputEvent, type ScenarioEvent } from '../domain/events.ts';
+import { scenarioHeaderSchema, sourceSchema, type Scenario, type Source } from '../domain/scenario.ts';
+import { formatIsoInZone, formatOffset, parseAt, parseIsoWithOffset, parseOffset } from '../domain/time.ts';
+import { regionByCode } from '../domain/regions/index.ts';
+import { formatPath, type PathSegment, type Problem } from './problems.ts';
+
+export type LoadResult = { readonly ok: true; readonly scenario: Scenario } | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/** Files larger than this are refused before parsing: no real night needs more. */
+export const MAX_SCENARIO_BYTES = 20 * 1024 * 1024;
+
+class ProblemList {
+  readonly items: Problem[] = [];
+  constructor(
+    private readonly file: string,
+    private readonly doc?: Document,
+    private readonly lines?: LineCounter,
+  ) {}
+
+  add(path: readonly PathSegment[], message: string): void {
+    this.items.push({ file: this.file, path: formatPath(path), message, ...this.position(path) });
+  }
+
+  addZod(prefix: readonly PathSegment[], error: z.ZodError): void {
+    for (const issue of error.issues) {
+      this.add([...prefix, ...(issue.path as PathSegment[])], issue.message);
+    }
+  }
+
+  /** Line and column of the deepest node on the path that exists in the text. */
+  private position(path: readonly PathSegment[]): { line?: number; column?: number } {
+    if (!this.doc || !this.lines) return {};
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = this.doc.getIn(path.slice(0, depth), true);
+      if (isNode(node) && node.range) {
+        const { line, col } = this.lines.linePos(node.range[0]);
+        return { line, column: col };
+      }
+    }
+    return {};
+  }
+}
+
+/** Reads and loads a scenario file; a missing or unreadable file is a problem, not a throw. */
+export async function loadScenarioFile(path: string): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : `cannot be read (${code ?? String(error)})`;
+    return { ok: false, problems: [{ file: path, path: '', message }] };
+  }
+  return parseScenarioText(text, { fileName: path });
+}
+
+export interface ParseOptions {
+  /** Shown in problems; its extension picks the format when `format` is not given. */
+  readonly fileName: string;
+  readonly format?: 'yaml' | 'json';
+}
+
+export function parseScenarioText(text: string, options: ParseOptions): LoadResult {
+  const file = options.fileName;
+  if (Buffer.byteLength(text) > MAX_SCENARIO_BYTES) {
+    return { ok: false, problems: [{ file, path: '', message: `is larger than ${MAX_SCENARIO_BYTES / 1024 / 1024} MB` }] };
+  }
+  const format = options.format ?? (extname(file).toLowerCase() === '.json' ? 'json' : 'yaml');
+  const lines = new LineCounter();
+  // JSON is read by the YAML parser too (it is a subset), so both formats get line numbers.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, version: '1.2' });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return {
+          file,
+          path: '',
+          message: `not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`,
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+        };
+      }),
+    };
+  }
+  const problems = new ProblemList(file, doc, lines);
+  return buildScenario(doc.toJS({ maxAliasCount: 100 }), problems);
+}
+
+/** Loads an already-parsed object (a JSON request body, say); problems carry no line numbers. */
+export function loadScenarioObject(data: unknown, fileName = 'scenario'): LoadResult {
+  return buildScenario(data, new ProblemList(fileName));
+}
+
+function buildScenario(data: unknown, problems: ProblemList): LoadResult {
+  const header = scenarioHeaderSchema.safeParse(data);
+  if (!header.success) {
+    problems.addZod([], header.error);
+    // Items are still checked when the top level is an object, so every mistake shows at once.
+  }
+  const raw = (typeof data === 'object' && data !== null ? data : {}) as { sources?: unknown; events?: unknown };
+
+  const sources = checkItems(raw.sources, ['sources'], (item) => sourceSchema.safeParse(item), problems);
+  const events = checkItems(raw.events, ['events'], (item) => inputEventSchema.safeParse(item), problems);
+
+  const sourceIds = new Set<string>();
+  sources.forEach(({ value, index }) => {
+    if (sourceIds.has(value.id)) problems.add(['sources', index, 'id'], `source id "${value.id}" is defined twice`);
+    sourceIds.add(value.id);
+  });
+
+  const startMs = header.success ? parseIsoWithOffset(header.data.start) : undefined;
+  const timed = timeEvents(events, startMs, problems);
+  checkProvenance(timed, sourceIds, problems);
+
+  if (!header.success || startMs === undefined || problems.items.length > 0) {
+    if (problems.items.length === 0) problems.add([], 'is not a scenario');
+    return { ok: false, problems: problems.items };
+  }
+
+  const sorted = [...timed].sort((a, b) => a.atMs - b.atMs); // stable: same instant keeps file order
+  checkOpenAndClose(sorted, problems);
+  const lastAtMs = sorted.length ? sorted[sorted.length - 1]!.atMs : 0;
+  const durationMs = header.data.duration === undefined ? lastAtMs : parseOffset(header.data.duration)!;
+  if (durationMs < lastAtMs) {
+    problems.add(['duration'], `is ${header.data.duration}, but the last event is at ${formatOffset(lastAtMs)}`);
+  }
+  if (problems.items.length > 0) return { ok: false, problems: problems.items };
+
+  const { timeZone } = header.data;
+  const ids = assignIds(sorted);
+  const scenarioEvents = sorted.map((t, i): ScenarioEvent => {
+    const { at: _at, id: _id, text, ...rest } = t.event;
+    const base = { id: ids[i]!, atMs: t.atMs, time: formatIsoInZone(startMs + t.atMs, timeZone), ...rest };
+    return { ...base, text: text ?? describeEvent({ ...base, text: { en: '' } } as ScenarioEvent) } as ScenarioEvent;
+  });
+
+  return {
+    ok: true,
+    scenario: {
+      id: header.data.id,
+      title: header.data.title,
+      description: header.data.description,
+      start: header.data.start,
+      startMs,
+      timeZone,
+      durationMs,
+      sources: sources.map((s) => s.value),
+      events: scenarioEvents,
+    },
+  };
+}
+
+interface Indexed<T> {
+  readonly value: T;
+  readonly index: number;
+}
+
+function checkItems<T>(
+  list: unknown,
+  at: readonly PathSegment[],
+  parse: (item: unknown) => z.ZodSafeParseResult<T>,
+  problems: ProblemList,
+): Indexed<T>[] {
+  if (!Array.isArray(list)) return [];
+  const good: Indexed<T>[] = [];
+  list.forEach((item, index) => {
+    const result = parse(item);
+    if (result.success) good.push({ value: result.data, index });
+    else problems.addZod([...at, index], result.error);
+  });
+  return good;
+}
+
+interface TimedEvent {
+  readonly event: InputEvent;
+  readonly index: number;
+  readonly atMs: number;
+}
+
+function timeEvents(events: readonly Indexed<InputEvent>[], startMs: number | undefined, problems: ProblemList): TimedEvent[] {
+  const timed: TimedEvent[] = [];
+  for (const { value, index } of events) {
+    // Offsets need no start; an absolute time can only be placed once the start is known.
+    const parsed = parseAt(value.at, startMs ?? 0);
+    if (!parsed.ok) {
+      problems.add(['events', index, 'at'], parsed.reason);
+      continue;
+    }
+    if (parsed.kind === 'absolute' && startMs === undefined) continue;
+    if (parsed.ms < 0) {
+      problems.add(['events', index, 'at'], `${value.at} is before the scenario's start`);
+      continue;
+    }
+    if (!Number.isInteger(parsed.ms)) {
+      problems.add(['events', index, 'at'], 'has a finer resolution than one millisecond');
+      continue;
+    }
+    timed.push({ event: value, index, atMs: parsed.ms });
+  }
+  return timed;
+}
+
+function checkProvenance(events: readonly TimedEvent[], sourceIds: ReadonlySet<string>, problems: ProblemList): void {
+  const explicitIds = new Map<string, number>();
+  for (const { event, index } of events) {
+    if (event.source !== undefined && !sourceIds.has(event.source)) {
+      problems.add(['events', index, 'source'], `no entry in \`sources\` has the id "${event.source}"`);
+    }
+    if ((event.type === 'statement' || event.type === 'claim') && !event.text) {
+      problems.add(['events', index], `a ${event.type} needs its \`text\`: what was said`);
+    }
+    if (event.type === 'impact' && event.region === undefined && event.position === undefined) {
+      problems.add(['events', index], 'an impact needs a `region` or a `position`');
+    }
+    if (event.id !== undefined) {
+      const first = explicitIds.get(event.id);
+      if (first !== undefined) problems.add(['events', index, 'id'], `id "${event.id}" is already used by events[${first}]`);
+      else explicitIds.set(event.id, index);
+    }
+  }
+}
+
+/** Alerts and sirens open before they close, and never open twice in one region. */
+function checkOpenAndClose(sorted: readonly TimedEvent[], problems: ProblemList): void {
+  const openAlert = new Map<string, number>();
+  const sounding = new Map<string, number>();
+  for (const { event, index, atMs } of sorted) {
+    const name = 'region' in event && event.region ? `${regionByCode(event.region)?.name.en ?? event.region} (${event.region})` : '';
+    switch (event.type) {
+      case 'alert.start': {
+        const since = openAlert.get(event.region);
+        if (since !== undefined) {
+          problems.add(['events', index], `${name} is already under alert since ${formatOffset(since)}; end that alert first`);
+        } else openAlert.set(event.region, atMs);
+        break;
+      }
+      case 'alert.end':
+        if (!openAlert.delete(event.region)) problems.add(['events', index], `alert.end in ${name} at ${formatOffset(atMs)}, but no alert is open there`);
+        break;
+      case 'siren.start':
+        if (!sounding.has(event.region)) sounding.set(event.region, atMs);
+        break;
+      case 'siren.end':
+        if (!sounding.delete(event.region)) problems.add(['events', index], `siren.end in ${name} at ${formatOffset(atMs)}, but no siren is sounding there`);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/**
+ * Stable, readable ids: the author's where given, otherwise time, type and region, so that
+ * loading the same file twice gives the same ids and editing one event renames no other.
+ */
+function assignIds(sorted: readonly TimedEvent[]): string[] {
+  const taken = new Set(sorted.flatMap((t) => (t.event.id === undefined ? [] : [t.event.id])));
+  return sorted.map(({ event, atMs }) => {
+    if (event.id !== undefined) return event.id;
+    const region = 'region' in event && event.region ? `-${event.region}` : '';
+    const track = 'trackId' in event && event.trackId ? `-${event.trackId}` : '';
+    const base = `${formatOffset(atMs).replaceAll(':', '')}-${event.type}${region}${track}`.slice(0, 72);
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    taken.add(id);
+    return id;
+  });
+}
