@@ -196,6 +196,9 @@ export class ReplayEngine {
   }
 
   private stopPlaying(): void {
+    // Events already due but held back by the frame limit go out now, so a paused clock never
+    // shows a position whose events have not been applied.
+    if (this.playingValue) this.applyDue(this.scheduler.now());
     this.reanchor();
     this.playingValue = false;
     this.timer?.unsubscribe();
@@ -246,6 +249,16 @@ export class ReplayEngine {
   private tick(): void {
     this.timer = undefined;
     const now = this.scheduler.now();
+    const position = this.applyDue(now);
+    if (this.cursorValue >= this.timeline.length && position >= this.timeline.durationMs) {
+      this.reachEnd();
+      return;
+    }
+    this.reschedule();
+  }
+
+  /** Applies and emits, as one batch, every event due by wall time `now`; returns the position. */
+  private applyDue(now: number): number {
     const position = this.positionAt(now);
     const events = this.timeline.events;
     const due: ScenarioEvent[] = [];
@@ -261,11 +274,7 @@ export class ReplayEngine {
       this.lastEmitWall = now;
       this.emit({ kind: 'events', events: due });
     }
-    if (this.cursorValue >= events.length && position >= this.timeline.durationMs) {
-      this.reachEnd();
-      return;
-    }
-    this.reschedule();
+    return position;
   }
 
   private reachEnd(): void {
