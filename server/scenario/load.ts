@@ -14,7 +14,7 @@ import { describeEvent } from '../domain/describe.ts';
 import { inputEventSchema, type InputEvent, type ScenarioEvent } from '../domain/events.ts';
 import { scenarioHeaderSchema, sourceSchema, type Scenario, type Source } from '../domain/scenario.ts';
 import { formatIsoInZone, formatOffset, parseAt, parseIsoWithOffset, parseOffset } from '../domain/time.ts';
-import { regionByCode } from '../domain/regions/index.ts';
+import { canonicalRegionCode, regionByCode } from '../domain/regions/index.ts';
 import { formatPath, type PathSegment, type Problem } from './problems.ts';
 
 export type LoadResult = { readonly ok: true; readonly scenario: Scenario } | { readonly ok: false; readonly problems: readonly Problem[] };
@@ -82,7 +82,7 @@ export function parseScenarioText(text: string, options: ParseOptions): LoadResu
   const format = options.format ?? (extname(file).toLowerCase() === '.json' ? 'json' : 'yaml');
   const lines = new LineCounter();
   // JSON is read by the YAML parser too (it is a subset), so both formats get line numbers.
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, version: '1.2' });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, version: '1.2' });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -91,14 +91,20 @@ export function parseScenarioText(text: string, options: ParseOptions): LoadResu
         return {
           file,
           path: '',
-          message: `not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`,
+          message: `not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
           ...(pos ? { line: pos.line, column: pos.col } : {}),
         };
       }),
     };
   }
-  const problems = new ProblemList(file, doc, lines);
-  return buildScenario(doc.toJS({ maxAliasCount: 100 }), problems);
+  let data: unknown;
+  try {
+    // Aliases are capped so that a small file cannot expand into a huge one ("billion laughs").
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return { ok: false, problems: [{ file, path: '', message: `not valid YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
+  return buildScenario(data, new ProblemList(file, doc, lines));
 }
 
 /** Loads an already-parsed object (a JSON request body, say); problems carry no line numbers. */
@@ -127,13 +133,13 @@ function buildScenario(data: unknown, problems: ProblemList): LoadResult {
   const timed = timeEvents(events, startMs, problems);
   checkProvenance(timed, sourceIds, problems);
 
+  const sorted = [...timed].sort((a, b) => a.atMs - b.atMs); // stable: same instant keeps file order
+  checkOpenAndClose(sorted, regionsOfBrokenEvents(raw.events, events), problems);
+
   if (!header.success || startMs === undefined || problems.items.length > 0) {
     if (problems.items.length === 0) problems.add([], 'is not a scenario');
     return { ok: false, problems: problems.items };
   }
-
-  const sorted = [...timed].sort((a, b) => a.atMs - b.atMs); // stable: same instant keeps file order
-  checkOpenAndClose(sorted, problems);
   const lastAtMs = sorted.length ? sorted[sorted.length - 1]!.atMs : 0;
   const durationMs = header.data.duration === undefined ? lastAtMs : parseOffset(header.data.duration)!;
   if (durationMs < lastAtMs) {
@@ -235,11 +241,28 @@ function checkProvenance(events: readonly TimedEvent[], sourceIds: ReadonlySet<s
   }
 }
 
+/**
+ * Regions named by events that did not parse: their alerts cannot be paired reliably, so the
+ * open-and-close check leaves them out rather than report a consequence of the first mistake.
+ */
+function regionsOfBrokenEvents(list: unknown, parsed: readonly Indexed<InputEvent>[]): Set<string> {
+  const broken = new Set<string>();
+  if (!Array.isArray(list)) return broken;
+  const good = new Set(parsed.map((p) => p.index));
+  list.forEach((item: unknown, index) => {
+    if (good.has(index) || typeof item !== 'object' || item === null) return;
+    const region = (item as { region?: unknown }).region;
+    if (typeof region === 'string') broken.add(canonicalRegionCode(region) ?? region);
+  });
+  return broken;
+}
+
 /** Alerts and sirens open before they close, and never open twice in one region. */
-function checkOpenAndClose(sorted: readonly TimedEvent[], problems: ProblemList): void {
+function checkOpenAndClose(sorted: readonly TimedEvent[], skipRegions: ReadonlySet<string>, problems: ProblemList): void {
   const openAlert = new Map<string, number>();
   const sounding = new Map<string, number>();
   for (const { event, index, atMs } of sorted) {
+    if ('region' in event && event.region !== undefined && skipRegions.has(event.region)) continue;
     const name = 'region' in event && event.region ? `${regionByCode(event.region)?.name.en ?? event.region} (${event.region})` : '';
     switch (event.type) {
       case 'alert.start': {

@@ -1,0 +1,152 @@
+/** The `air-raid-sim` command, run as a user runs it: a real process, its output and exit code. */
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { timelineEventSchema } from '../../server/domain/events.ts';
+import { loadScenarioFile } from '../../server/scenario/load.ts';
+
+const run = promisify(execFile);
+const BIN = 'server/cli/bin.js';
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
+
+describe('air-raid-sim run', () => {
+  it('prints every event of the demo in order, in the wire shape, seq rising by one (--virtual, ndjson)', async () => {
+    const loaded = await loadScenarioFile('scenarios/demo.yaml');
+    if (!loaded.ok) throw new Error('demo invalid');
+    const { code, stdout, stderr } = await cli('run', 'scenarios/demo.yaml', '--virtual', '--format', 'ndjson');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const events = lines(stdout).map((l) => timelineEventSchema.parse(JSON.parse(l)));
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.map((e) => e.id)).toEqual(loaded.scenario.events.map((e) => e.id));
+  });
+
+  it('replays in real time at a given speed', async () => {
+    // The 10-minute demo at 3600x takes about 170 ms of wall time.
+    const { code, stdout } = await cli('run', 'scenarios/demo.yaml', '--speed', '3600', '--format', 'ndjson');
+    expect(code).toBe(0);
+    expect(lines(stdout)).toHaveLength(27);
+  });
+
+  it('filters by region (aliases accepted) and keeps seq as counted over all events', async () => {
+    const { stdout } = await cli('run', 'scenarios/demo.yaml', '--virtual', '--format', 'ndjson', '--region', 'PL-LU', 'UA-46');
+    const events = lines(stdout).map((l) => JSON.parse(l) as { region: string; seq: number });
+    expect(events.map((e) => e.region).sort()).toEqual(['PL-06', 'PL-06', 'UA-46', 'UA-46']);
+    expect(events[0]!.seq).toBeGreaterThan(1);
+  });
+
+  it('plays a window --from --to, in local time or as offsets', async () => {
+    const local = await cli('run', 'scenarios/demo.yaml', '--virtual', '--format', 'ndjson', '--from', '02:04', '--to', '02:05');
+    const offsets = await cli('run', 'scenarios/demo.yaml', '--virtual', '--format', 'ndjson', '--from', '+00:04', '--to', '+00:05');
+    const times = lines(local.stdout).map((l) => (JSON.parse(l) as { atMs: number }).atMs);
+    expect(times[0]).toBe(240_000);
+    expect(times.at(-1)).toBe(300_000);
+    expect(offsets.stdout).toBe(local.stdout);
+  });
+
+  it('prints readable lines: Kyiv time, region names, Warsaw time for Polish events, the reconstructed mark', async () => {
+    const { stdout } = await cli('run', 'scenarios/demo.yaml', '--virtual');
+    expect(stdout).toMatch(/^02:00:10 {2}alert\.start +Sumy \[UA-59\] {2}Air-raid alert: Sumy \(attack drones\) ≈reconstructed$/m);
+    expect(stdout).toMatch(/^02:05:00 .*\[PL-06\].*\[Warsaw 01:05\]/m);
+    expect(stdout).not.toContain('\u001b['); // no colour codes when not on a terminal
+  });
+
+  it('refuses bad input with one line and a non-zero exit', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['run', 'scenarios/demo.yaml', '--bogus'], /unknown option '--bogus'/],
+      [['run', 'scenarios/demo.yaml', '--speed', 'fast'], /expected a number from 0.1 to 3600/],
+      [['run', 'scenarios/demo.yaml', '--speed', '5000'], /expected a number from 0.1 to 3600/],
+      [['run', 'scenarios/demo.yaml', '--format', 'xml'], /Allowed choices are pretty, ndjson/],
+      [['run', 'scenarios/demo.yaml', '--region', 'UA-99'], /unknown region "UA-99"/],
+      [['run', 'scenarios/demo.yaml', '--from', '9:99'], /--from.*expected a local time/],
+      [['run', 'scenarios/demo.yaml', '--from', '+05:00'], /outside the scenario/],
+      [['run', 'scenarios/no-such-file.yaml'], /no-such-file\.yaml: no such file/],
+      [['run'], /missing required argument 'scenario'/],
+      [['explode'], /unknown command 'explode'/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr, stdout } = await cli(...args);
+      expect(code, args.join(' ')).not.toBe(0);
+      expect(lines(stderr), args.join(' ')).toHaveLength(1);
+      expect(stderr, args.join(' ')).toMatch(message);
+      expect(stdout).toBe('');
+    }
+  });
+
+  it('has --help for every command', async () => {
+    for (const args of [['--help'], ['run', '--help'], ['validate', '--help'], ['schema', '--help']]) {
+      const { code, stdout } = await cli(...args);
+      expect(code, args.join(' ')).toBe(0);
+      expect(stdout).toMatch(/^Usage: air-raid-sim/);
+    }
+    expect((await cli('run', '--help')).stdout).toContain('--virtual');
+  });
+
+  it('is on the PATH of npm exec as `air-raid-sim`', async () => {
+    const { stdout } = await run('npm', ['exec', '--no', '--', 'air-raid-sim', '--version']);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('air-raid-sim validate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'air-raid-sim-cli-'));
+
+  it('exits 0 for a valid file', async () => {
+    const { code, stdout } = await cli('validate', 'scenarios/demo.yaml');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ok: scenarios\/demo\.yaml \(27 events, 00:10:00\)/);
+  });
+
+  it('names all of three different mistakes with file, line, path and reason, and exits 1', async () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(
+      file,
+      [
+        'id: broken',
+        'title: { en: Broken }',
+        'description: { en: Three mistakes }',
+        'start: "2025-12-05T18:00:00+02:00"',
+        'timeZone: Europe/Kyiv',
+        'events:',
+        '  - { at: "00:01", type: alert.start, region: UA-99, threats: [drone] }',
+        '  - { at: "00:02", type: alert.end, region: UA-46 }',
+        '  - { at: "half past one", type: jets.scrambled, country: PL }',
+        '',
+      ].join('\n'),
+    );
+    const { code, stderr } = await cli('validate', file, 'scenarios/demo.yaml');
+    expect(code).toBe(1);
+    const problems = lines(stderr);
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(new RegExp(`^${file}:7:\\d+: events\\[0\\]\\.region: unknown region "UA-99"`));
+    expect(problems[1]).toMatch(new RegExp(`^${file}:9:\\d+: events\\[2\\]\\.at: "half past one" is not a time`));
+    expect(problems[2]).toMatch(new RegExp(`^${file}:8:\\d+: events\\[1\\]: alert\\.end in Lviv \\(UA-46\\) at 00:02:00, but no alert is open there`));
+  });
+
+  it('reports a missing file as a problem', async () => {
+    const { code, stderr } = await cli('validate', join(dir, 'missing.yaml'));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/missing\.yaml: no such file/);
+  });
+});
+
+describe('air-raid-sim schema', () => {
+  it('prints the JSON Schema that scenarios/schema.json holds', async () => {
+    const { stdout } = await cli('schema');
+    expect(JSON.parse(stdout)).toMatchObject({ title: 'air-raid-sim scenario', type: 'object' });
+  });
+});
