@@ -5,11 +5,18 @@
  */
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { registerGenerate } from './commands/generate.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerValidate } from './commands/validate.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+// A reader that stops early (`| head`) is not an error: stop quietly, as other tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const program = new Command()
   .name('air-raid-sim')
@@ -21,6 +28,7 @@ const program = new Command()
 registerValidate(program);
 registerRun(program);
 registerSchema(program);
+registerGenerate(program);
 
 try {
   await program.parseAsync(process.argv);

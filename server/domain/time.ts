@@ -55,6 +55,12 @@ export function formatOffset(ms: number): string {
   return `${sign}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
 }
 
+/** "HH:MM:SS.mmm": the offset form of `at` to the millisecond, as generated files write it. */
+export function formatOffsetMs(ms: number): string {
+  const whole = Math.floor(ms);
+  return `${formatOffset(whole)}.${String(whole % 1000).padStart(3, '0')}`;
+}
+
 export function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });

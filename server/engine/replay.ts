@@ -119,6 +119,9 @@ export class ReplayEngine {
 
   apply(control: Control): ControlResult {
     if (this.disposed) return invalid('the replay has ended');
+    // Whatever fell due under the old anchor is applied first: a control that re-anchors
+    // (a speed change, say) must not strand events the frame limit was still holding back.
+    this.catchUp();
     switch (control.action) {
       case 'play':
         if (!this.playingValue) {
@@ -248,13 +251,15 @@ export class ReplayEngine {
 
   private tick(): void {
     this.timer = undefined;
-    const now = this.scheduler.now();
-    const position = this.applyDue(now);
-    if (this.cursorValue >= this.timeline.length && position >= this.timeline.durationMs) {
-      this.reachEnd();
-      return;
-    }
-    this.reschedule();
+    this.catchUp();
+    if (this.playingValue && !this.timer) this.reschedule();
+  }
+
+  /** Brings the state up to the clock while playing: due events applied, the end handled. */
+  private catchUp(): void {
+    if (!this.playingValue) return;
+    const position = this.applyDue(this.scheduler.now());
+    if (this.cursorValue >= this.timeline.length && position >= this.timeline.durationMs) this.reachEnd();
   }
 
   /** Applies and emits, as one batch, every event due by wall time `now`; returns the position. */

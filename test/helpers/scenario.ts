@@ -1,7 +1,7 @@
 /** Small scenarios built in code, loaded through the real loader so they are valid by construction. */
 import { loadScenarioObject } from '../../server/scenario/load.ts';
 import type { Scenario } from '../../server/domain/scenario.ts';
-import { formatOffset } from '../../server/domain/time.ts';
+import { formatOffsetMs } from '../../server/domain/time.ts';
 
 export const TEST_START = '2025-12-05T18:00:00+02:00';
 
@@ -20,15 +20,10 @@ export function header(extra: Record<string, unknown> = {}) {
 export function scenarioOf(events: Array<Record<string, unknown> & { atMs: number }>, extra: Record<string, unknown> = {}): Scenario {
   const result = loadScenarioObject({
     ...header(extra),
-    events: events.map(({ atMs, ...rest }) => ({ at: offsetText(atMs), ...rest })),
+    events: events.map(({ atMs, ...rest }) => ({ at: formatOffsetMs(atMs), ...rest })),
   });
   if (!result.ok) throw new Error(`test scenario is invalid: ${JSON.stringify(result.problems)}`);
   return result.scenario;
-}
-
-/** "HH:MM:SS.mmm", the offset form with milliseconds. */
-export function offsetText(ms: number): string {
-  return `${formatOffset(ms)}.${String(ms % 1000).padStart(3, '0')}`;
 }
 
 /** A statement: the simplest event, for tests about timing rather than meaning. */

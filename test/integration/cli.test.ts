@@ -87,6 +87,15 @@ describe('air-raid-sim run', () => {
     }
   });
 
+  it('stops quietly when its reader goes away (| head)', async () => {
+    // Far more output than a pipe buffers, so the writer does meet the closed pipe.
+    const big = join(mkdtempSync(join(tmpdir(), 'air-raid-sim-pipe-')), 'big.json');
+    await cli('generate', '--events', '20000', '--out', big);
+    const { stdout, stderr } = await run('sh', ['-c', `"${process.execPath}" ${BIN} run ${big} --virtual | head -n 2`]);
+    expect(lines(stdout)).toHaveLength(2);
+    expect(stderr).toBe('');
+  });
+
   it('has --help for every command', async () => {
     for (const args of [['--help'], ['run', '--help'], ['validate', '--help'], ['schema', '--help']]) {
       const { code, stdout } = await cli(...args);

@@ -221,4 +221,20 @@ describe('frames', () => {
       engine.connect(hot('p 11ms z', C));
     });
   });
+
+  it('a speed change first delivers what the frame limit was holding back, then re-anchors', () => {
+    const scheduler = new TestScheduler((actual, wanted) => expect(actual).toEqual(wanted));
+    scheduler.run(({ hot, expectObservable }) => {
+      const engine = new ReplayEngine(denseTimeline, { scheduler, clockIntervalMs: 0, frameMs: 16 });
+      expectObservable(engine.output$.pipe(map(describeOutput))).toBe('(pA) 8ms (bs) 12ms (Dx)', {
+        p: clock('control', 0, true),
+        A: 'events A',
+        b: 'events BC',
+        s: clock('control', 12, true, 2),
+        D: 'events D',
+        x: clock('end', 40, false, 2),
+      });
+      engine.connect(hot('p 11ms 2', C));
+    });
+  });
 });
