@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { inputEventSchema, localizedTextSchema, scenarioEventSchema, SOURCE_ID_PATTERN } from './events.ts';
 import { isValidTimeZone, parseIsoWithOffset, parseOffset } from './time.ts';
+import { alertingSchema, carrierSchema, polandSchema, waveSchema } from './waves.ts';
 
 export const SCENARIO_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -41,12 +42,18 @@ export const scenarioHeaderSchema = z.strictObject({
   timeZone: timeZoneSchema.describe('IANA zone in which people read the times, such as "Europe/Kyiv"'),
   duration: durationSchema.optional().describe('length of the replay; by default it ends at the last event'),
   sources: z.array(z.unknown()).default([]),
+  alerting: alertingSchema.default(alertingSchema.parse({})).describe('how compiled alerts are timed'),
+  poland: polandSchema.default(polandSchema.parse({})).describe('Polish practice for compiled scrambles'),
+  waves: z.array(z.unknown()).default([]),
+  carriers: z.array(z.unknown()).default([]),
   events: z.array(z.unknown()).default([]),
 });
 
 /** The whole file, for editors and documentation: the same rules the loader applies. */
 export const scenarioFileSchema = scenarioHeaderSchema.extend({
   sources: z.array(sourceSchema).default([]),
+  waves: z.array(waveSchema).default([]).describe('groups launched and flown along routes, compiled into events'),
+  carriers: z.array(carrierSchema).default([]).describe('missile carriers airborne, compiled into alerts'),
   events: z.array(inputEventSchema).default([]),
 });
 export type ScenarioFile = z.input<typeof scenarioFileSchema>;

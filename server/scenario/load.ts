@@ -12,7 +12,9 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { describeEvent } from '../domain/describe.ts';
 import { inputEventSchema, type InputEvent, type ScenarioEvent } from '../domain/events.ts';
-import { scenarioHeaderSchema, sourceSchema, type Scenario, type Source } from '../domain/scenario.ts';
+import { scenarioHeaderSchema, sourceSchema, type Scenario } from '../domain/scenario.ts';
+import { carrierSchema, waveSchema } from '../domain/waves.ts';
+import { compileWaves, type TimedEvent } from './compile-waves.ts';
 import { formatIsoInZone, formatOffset, parseAt, parseIsoWithOffset, parseOffset } from '../domain/time.ts';
 import { canonicalRegionCode, regionByCode } from '../domain/regions/index.ts';
 import { formatPath, type PathSegment, type Problem } from './problems.ts';
@@ -140,9 +142,11 @@ function buildScenario(data: unknown, problems: ProblemList): LoadResult {
     problems.addZod([], header.error);
     // Items are still checked when the top level is an object, so every mistake shows at once.
   }
-  const raw = (typeof data === 'object' && data !== null ? data : {}) as { sources?: unknown; events?: unknown };
+  const raw = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
 
   const sources = checkItems(raw.sources, ['sources'], (item) => sourceSchema.safeParse(item), problems);
+  const waves = checkItems(raw.waves, ['waves'], (item) => waveSchema.safeParse(item), problems);
+  const carriers = checkItems(raw.carriers, ['carriers'], (item) => carrierSchema.safeParse(item), problems);
   const events = checkItems(raw.events, ['events'], (item) => inputEventSchema.safeParse(item), problems);
 
   const sourceIds = new Set<string>();
@@ -151,8 +155,20 @@ function buildScenario(data: unknown, problems: ProblemList): LoadResult {
     sourceIds.add(value.id);
   });
 
+  const waveIds = new Set<string>();
+  waves.forEach(({ value, index }) => {
+    if (waveIds.has(value.id)) problems.add(['waves', index, 'id'], `wave id "${value.id}" is used twice`);
+    waveIds.add(value.id);
+  });
+
   const startMs = header.success ? parseIsoWithOffset(header.data.start) : undefined;
-  const timed = timeEvents(events, startMs, problems);
+  const explicit = timeEvents(events, startMs, problems);
+  const timed = [...explicit];
+  if (header.success && startMs !== undefined && (waves.length > 0 || carriers.length > 0)) {
+    const compiled = compileWaves({ startMs, waves, carriers, alerting: header.data.alerting, poland: header.data.poland, explicit });
+    for (const p of compiled.problems) problems.add(p.path, p.message);
+    timed.push(...compiled.events);
+  }
   checkProvenance(timed, sourceIds, problems);
 
   const sorted = [...timed].sort((a, b) => a.atMs - b.atMs); // stable: same instant keeps file order
@@ -214,12 +230,6 @@ function checkItems<T>(
   return good;
 }
 
-interface TimedEvent {
-  readonly event: InputEvent;
-  readonly index: number;
-  readonly atMs: number;
-}
-
 function timeEvents(events: readonly Indexed<InputEvent>[], startMs: number | undefined, problems: ProblemList): TimedEvent[] {
   const timed: TimedEvent[] = [];
   for (const { value, index } of events) {
@@ -238,27 +248,27 @@ function timeEvents(events: readonly Indexed<InputEvent>[], startMs: number | un
       problems.add(['events', index, 'at'], 'has a finer resolution than one millisecond');
       continue;
     }
-    timed.push({ event: value, index, atMs: parsed.ms });
+    timed.push({ event: value, path: ['events', index], atMs: parsed.ms });
   }
   return timed;
 }
 
 function checkProvenance(events: readonly TimedEvent[], sourceIds: ReadonlySet<string>, problems: ProblemList): void {
-  const explicitIds = new Map<string, number>();
-  for (const { event, index } of events) {
+  const explicitIds = new Map<string, string>();
+  for (const { event, path } of events) {
     if (event.source !== undefined && !sourceIds.has(event.source)) {
-      problems.add(['events', index, 'source'], `no entry in \`sources\` has the id "${event.source}"`);
+      problems.add([...path, 'source'], `no entry in \`sources\` has the id "${event.source}"`);
     }
     if ((event.type === 'statement' || event.type === 'claim') && !event.text) {
-      problems.add(['events', index], `a ${event.type} needs its \`text\`: what was said`);
+      problems.add(path, `a ${event.type} needs its \`text\`: what was said`);
     }
     if (event.type === 'impact' && event.region === undefined && event.position === undefined) {
-      problems.add(['events', index], 'an impact needs a `region` or a `position`');
+      problems.add(path, 'an impact needs a `region` or a `position`');
     }
     if (event.id !== undefined) {
       const first = explicitIds.get(event.id);
-      if (first !== undefined) problems.add(['events', index, 'id'], `id "${event.id}" is already used by events[${first}]`);
-      else explicitIds.set(event.id, index);
+      if (first !== undefined) problems.add([...path, 'id'], `id "${event.id}" is already used by ${first}`);
+      else explicitIds.set(event.id, formatPath(path));
     }
   }
 }
@@ -283,25 +293,25 @@ function regionsOfBrokenEvents(list: unknown, parsed: readonly Indexed<InputEven
 function checkOpenAndClose(sorted: readonly TimedEvent[], skipRegions: ReadonlySet<string>, problems: ProblemList): void {
   const openAlert = new Map<string, number>();
   const sounding = new Map<string, number>();
-  for (const { event, index, atMs } of sorted) {
+  for (const { event, path, atMs } of sorted) {
     if ('region' in event && event.region !== undefined && skipRegions.has(event.region)) continue;
     const name = 'region' in event && event.region ? `${regionByCode(event.region)?.name.en ?? event.region} (${event.region})` : '';
     switch (event.type) {
       case 'alert.start': {
         const since = openAlert.get(event.region);
         if (since !== undefined) {
-          problems.add(['events', index], `${name} is already under alert since ${formatOffset(since)}; end that alert first`);
+          problems.add(path, `${name} is already under alert since ${formatOffset(since)}; end that alert first`);
         } else openAlert.set(event.region, atMs);
         break;
       }
       case 'alert.end':
-        if (!openAlert.delete(event.region)) problems.add(['events', index], `alert.end in ${name} at ${formatOffset(atMs)}, but no alert is open there`);
+        if (!openAlert.delete(event.region)) problems.add(path, `alert.end in ${name} at ${formatOffset(atMs)}, but no alert is open there`);
         break;
       case 'siren.start':
         if (!sounding.has(event.region)) sounding.set(event.region, atMs);
         break;
       case 'siren.end':
-        if (!sounding.delete(event.region)) problems.add(['events', index], `siren.end in ${name} at ${formatOffset(atMs)}, but no siren is sounding there`);
+        if (!sounding.delete(event.region)) problems.add(path, `siren.end in ${name} at ${formatOffset(atMs)}, but no siren is sounding there`);
         break;
       default:
         break;
