@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { registerCompile } from './commands/compile.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSchema } from './commands/schema.ts';
@@ -27,6 +28,7 @@ const program = new Command()
 
 registerValidate(program);
 registerRun(program);
+registerCompile(program);
 registerSchema(program);
 registerGenerate(program);
 

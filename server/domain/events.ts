@@ -121,6 +121,7 @@ const impact = z.strictObject({
   place: z.string().min(1),
   target: z.enum(IMPACT_TARGETS),
   threat: threatKindSchema.optional(),
+  debris: z.boolean().optional().describe('damage from the falling debris of a shot-down threat, not a hit'),
   trackId: z.string().min(1).optional(),
   injured: headcount.optional(),
   killed: headcount.optional(),

@@ -117,12 +117,15 @@ export function reduce(state: NightState, event: ScenarioEvent): NightState {
         },
       };
     case 'impact': {
+      // Only places in a region count as the night's hits: a strike abroad is on the map, not in the tally.
+      const inRegion = event.region !== undefined;
       const counted: NightState = {
         ...state,
         tracks: spendTrack(state, event.trackId, 1),
         counters: {
           ...state.counters,
-          impacts: state.counters.impacts + 1,
+          impacts: state.counters.impacts + (inRegion && !event.debris ? 1 : 0),
+          debris: state.counters.debris + (inRegion && event.debris ? 1 : 0),
           injured: state.counters.injured + (event.injured ?? 0),
           killed: state.counters.killed + (event.killed ?? 0),
         },

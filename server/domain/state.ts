@@ -39,7 +39,10 @@ export interface Track {
 export interface Counters {
   readonly launched: Readonly<Record<LaunchedKind, number>>;
   readonly intercepted: Readonly<Record<ThreatKind, number>>;
+  /** Hits in Ukraine and Poland (places abroad, such as Ryazan, are shown but not counted). */
   readonly impacts: number;
+  /** Places in Ukraine and Poland damaged by the debris of shot-down threats. */
+  readonly debris: number;
   readonly regionsUnderAlert: number;
   readonly injured: number;
   readonly killed: number;
@@ -70,6 +73,7 @@ export function initialState(): NightState {
       launched: zeroBy(LAUNCHED_KINDS),
       intercepted: zeroBy(THREAT_KINDS),
       impacts: 0,
+      debris: 0,
       regionsUnderAlert: 0,
       injured: 0,
       killed: 0,

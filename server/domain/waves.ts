@@ -40,6 +40,7 @@ export const waveImpactSchema = z.strictObject({
   place: z.string().min(1),
   target: z.enum(IMPACT_TARGETS),
   position: lonLatSchema.optional().describe('by default, where the wave is at that moment'),
+  debris: z.boolean().optional().describe('damage from falling debris, not a hit'),
   at: atText.optional().describe('by default, halfway through the passage, or the end of the route in its last region'),
   injured: z.number().int().min(0).optional(),
   killed: z.number().int().min(0).optional(),

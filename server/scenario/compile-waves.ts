@@ -19,7 +19,7 @@ import { geoDistance, geoInterpolate } from 'd3-geo';
 import type { InputEvent, ThreatKind } from '../domain/events.ts';
 import { regionAt } from '../domain/regions/geometry.ts';
 import { REGIONS, requireRegion, type LonLat } from '../domain/regions/index.ts';
-import { formatOffsetMs, parseAt } from '../domain/time.ts';
+import { formatOffset, formatOffsetMs, parseAt } from '../domain/time.ts';
 import { DEFAULT_LEAD_MINUTES, type Alerting, type Carrier, type PolandPractice, type Wave } from '../domain/waves.ts';
 import type { PathSegment } from './problems.ts';
 
@@ -114,14 +114,26 @@ export function compileWaves(input: CompileInput): CompileResult {
     for (const [region, passes] of flight.passages) {
       for (const [enter, exit] of passes) {
         if (POLISH_BORDER.includes(region)) borderPassages.push([enter, exit]);
-        if (region.startsWith('UA-')) addWindow(region, enter - lead, exit + alerting.clearMinutes * MINUTE, wave.threat, origin);
+        if (region.startsWith('UA-') && !NOT_ALERTED.has(region)) addWindow(region, enter - lead, exit + alerting.clearMinutes * MINUTE, wave.threat, origin);
       }
     }
 
     // Shoot-downs and hits happen where the route crosses the region they name.
     const spent: Array<{ atMs: number; count: number }> = [];
     const whenOver = (region: string, at: string | undefined, itemPath: PathSegment[]): number | undefined => {
-      if (at !== undefined) return time(at, [...itemPath, 'at']);
+      if (at !== undefined) {
+        const atMs = time(at, [...itemPath, 'at']);
+        const passes = flight.passages.get(region) ?? [];
+        // A reported time must fall while the wave is over the region, give or take the margin
+        // that alerting allows: otherwise the route or the launch time needs changing.
+        const slack = alerting.clearMinutes * MINUTE;
+        if (atMs !== undefined && !passes.some(([enter, exit]) => atMs >= enter - slack && atMs <= exit + slack)) {
+          const over = passes.map(([enter, exit]) => `${formatOffset(enter)}–${formatOffset(exit)}`).join(', ') || 'never';
+          problems.push({ path: [...itemPath, 'at'], message: `${at} is not while ${origin} is over ${region} (from the start: ${over}); change its route, speed or launch time` });
+          return undefined;
+        }
+        return atMs;
+      }
       const passes = flight.passages.get(region);
       if (!passes) {
         problems.push({ path: [...itemPath, 'region'], message: `the route of ${origin} does not cross ${requireRegion(region).name.en} (${region})` });

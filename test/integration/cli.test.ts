@@ -159,3 +159,45 @@ describe('air-raid-sim schema', () => {
     expect(JSON.parse(stdout)).toMatchObject({ title: 'air-raid-sim scenario', type: 'object' });
   });
 });
+
+describe('air-raid-sim compile', () => {
+  it('prints the expanded scenario as JSON in the loaded shape', async () => {
+    const { code, stdout } = await cli('compile', 'scenarios/demo.yaml');
+    expect(code).toBe(0);
+    const { scenarioSchema } = await import('../../server/domain/scenario.ts');
+    const scenario = scenarioSchema.parse(JSON.parse(stdout));
+    expect(scenario.events).toHaveLength(27);
+  });
+
+  it('--summary prints events per type, alerts per region and totals per threat', async () => {
+    const { code, stdout } = await cli('compile', 'scenarios/2025-12-06-barrage.yaml', '--summary');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Events by type:$/m);
+    expect(stdout).toMatch(/^ {2}UA-46 Lviv +\d+ alerts? +first \d\d:\d\d +last end \d\d:\d\d/m);
+    expect(stdout).toMatch(/drone +launched +653 +shot down +585/);
+    expect(stdout).toMatch(/cruise_missile +launched +34 +shot down +29/);
+    expect(stdout).toMatch(/hits: 29; debris damage: 3; injured: 8; killed: 0/);
+  });
+
+  it('refuses a broken file with its problems', async () => {
+    const { code, stderr } = await cli('compile', 'scenarios/no-such.yaml');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/no such file/);
+  });
+});
+
+describe('air-raid-sim generate', () => {
+  it('writes a valid scenario of the size asked for, the same for the same seed', async () => {
+    const a = await cli('generate', '--events', '300', '--seed', '5');
+    const b = await cli('generate', '--events', '300', '--seed', '5');
+    expect(a.stdout).toBe(b.stdout);
+    const { loadScenarioObject } = await import('../../server/scenario/load.ts');
+    const result = loadScenarioObject(JSON.parse(a.stdout));
+    expect(result.ok && result.scenario.events.length).toBe(300);
+  });
+
+  it('refuses a missing or bad --events', async () => {
+    expect((await cli('generate')).stderr).toMatch(/required option '-n, --events <n>' not specified/);
+    expect((await cli('generate', '--events', '-3')).stderr).toMatch(/expected a whole number/);
+  });
+});

@@ -64,4 +64,15 @@ describe('reduce', () => {
     foldEvents(s, night.events);
     expect(JSON.stringify(s)).toBe(before);
   });
+
+  it('counts hits and debris in Ukraine and Poland apart, and strikes abroad not at all', () => {
+    const abroad = scenarioOf([
+      { atMs: 0, type: 'impact', region: 'UA-46', place: 'a', target: 'energy' },
+      { atMs: 1, type: 'impact', region: 'UA-46', place: 'b', target: 'residential', debris: true, injured: 2 },
+      { atMs: 2, type: 'impact', position: [39.7, 54.6], place: 'Ryazan', target: 'industrial' },
+    ]);
+    const s = foldEvents(initialState(), abroad.events);
+    expect(s.counters).toMatchObject({ impacts: 1, debris: 1, injured: 2 });
+    expect(s.regions['UA-46']!.impacts).toBe(2);
+  });
 });
