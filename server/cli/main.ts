@@ -9,6 +9,7 @@ import { registerCompile } from './commands/compile.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSchema } from './commands/schema.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -26,6 +27,7 @@ const program = new Command()
   // One line per error, with the way to learn more on the same line.
   .configureOutput({ outputError: (text, write) => write(`${text.trimEnd().split('\n')[0]} (see --help)\n`) });
 
+registerServe(program);
 registerValidate(program);
 registerRun(program);
 registerCompile(program);

@@ -222,6 +222,13 @@ const normalizedEnvelope = {
   ...provenance,
 };
 
+/** An event an instructor adds during a drill: placed at the current position by the server. */
+export const injectedEventSchema = eventUnion({
+  text: localizedTextSchema.optional(),
+  note: z.string().min(1).max(500).optional(),
+});
+export type InjectedEvent = z.output<typeof injectedEventSchema>;
+
 /** An event of a loaded scenario: sorted, timed, with its text. */
 export const scenarioEventSchema = eventUnion(normalizedEnvelope);
 export type ScenarioEvent = z.output<typeof scenarioEventSchema>;

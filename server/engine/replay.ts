@@ -75,10 +75,10 @@ export class ReplayEngine {
   private heartbeat: Subscription | undefined;
   private disposed = false;
 
-  constructor(
-    private readonly timeline: Timeline,
-    options: EngineOptions = {},
-  ) {
+  private timeline: Timeline;
+
+  constructor(timeline: Timeline, options: EngineOptions = {}) {
+    this.timeline = timeline;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.frameMs = options.frameMs ?? DEFAULT_FRAME_MS;
     this.clockIntervalMs = options.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS;
@@ -162,6 +162,27 @@ export class ReplayEngine {
     const clock = this.clock;
     this.emit({ kind: 'clock', reason: 'control', clock });
     return { ok: true, clock };
+  }
+
+  /**
+   * Adds an event at the current position (an instructor's ad-hoc event), applies it and emits
+   * it like any other. It goes into this engine's timeline, so later seeks include it.
+   */
+  inject(make: (positionMs: number) => ScenarioEvent): ScenarioEvent | undefined {
+    if (this.disposed) return undefined;
+    this.catchUp();
+    const event = make(Math.floor(this.positionAt(this.scheduler.now())));
+    this.timeline = this.timeline.withInserted(this.cursorValue, event);
+    this.cursorValue += 1;
+    this.stateValue = reduce(this.stateValue, event);
+    this.emit({ kind: 'events', events: [event] });
+    this.reschedule();
+    return event;
+  }
+
+  /** The events of this replay, injected ones included. */
+  get events(): readonly ScenarioEvent[] {
+    return this.timeline.events;
   }
 
   /** Stops every timer and completes the output. */

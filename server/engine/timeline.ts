@@ -31,6 +31,12 @@ export class Timeline {
     }
   }
 
+  /** A new timeline with `event` placed at `index` (its time must keep the order). */
+  withInserted(index: number, event: ScenarioEvent): Timeline {
+    const events = [...this.events.slice(0, index), event, ...this.events.slice(index)];
+    return new Timeline(events, Math.max(this.durationMs, event.atMs), this.interval);
+  }
+
   get length(): number {
     return this.events.length;
   }

@@ -1,0 +1,44 @@
+/**
+ * The socket.io protocol (DESIGN.md §5), typed once for the server, the page and the SDK.
+ */
+import { z } from 'zod';
+import type { ClockState, Control } from '../domain/control.ts';
+import type { TimelineEvent } from '../domain/events.ts';
+import { regionCodeSchema } from '../domain/events.ts';
+import type { ErrorBody } from './errors.ts';
+import type { ClockMessage, Roster, Snapshot } from './session.ts';
+
+export const handshakeSchema = z.strictObject({
+  sessionId: z.string().min(1).max(64),
+  role: z.enum(['viewer', 'trainee', 'instructor']),
+  token: z.string().min(1).max(256).optional(),
+  joinCode: z.string().min(1).max(32).optional(),
+  name: z.string().trim().min(1).max(60).optional(),
+  region: regionCodeSchema.optional(),
+  lastSeq: z.number().int().min(0).optional(),
+  /** A trainee's own id and secret from `welcome`, to come back as the same participant. */
+  participantId: z.string().min(1).max(64).optional(),
+  participantToken: z.string().min(1).max(256).optional(),
+});
+export type Handshake = z.output<typeof handshakeSchema>;
+
+export type Ack<T extends object = object> = ({ ok: true } & T) | ({ ok: false } & ErrorBody);
+
+export interface ServerToClientEvents {
+  snapshot: (snapshot: Snapshot) => void;
+  events: (events: TimelineEvent[]) => void;
+  clock: (clock: ClockMessage) => void;
+  roster: (roster: Roster) => void;
+  /** To a trainee only: who it is, to reconnect as itself. */
+  welcome: (welcome: { participantId: string; participantToken: string }) => void;
+  /** The server is going away (shutdown); reconnect later. */
+  bye: (info: { reason: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  control: (control: Control, ack?: (result: Ack<{ clock: ClockState }>) => void) => void;
+  shelter: (payload: { inShelter?: boolean } | undefined, ack?: (result: Ack<{ shelteredAtMs: number | null }>) => void) => void;
+  inject: (payload: { event: unknown }, ack?: (result: Ack<{ event: TimelineEvent }>) => void) => void;
+}
+
+export const shelterSchema = z.strictObject({ inShelter: z.boolean().default(true) }).default({ inShelter: true });

@@ -1,0 +1,130 @@
+/**
+ * The live sessions of this process: creating them (ids, join codes and tokens), finding them,
+ * and reaping those nobody uses any more.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { ApiError } from '../contract/errors.ts';
+import type { CreateSession } from '../contract/session.ts';
+import type { ScenarioStore } from '../scenario/store.ts';
+import { secret } from './participants.ts';
+import { Session } from './session.ts';
+import type { SessionSink } from './sink.ts';
+
+/** Without anyone connected or calling for this long, a session is closed. */
+export const DEFAULT_IDLE_MS = 30 * 60_000;
+/** How often idle sessions are looked for. */
+const REAP_EVERY_MS = 60_000;
+/** Sessions a process runs at most: each costs timers and memory. */
+export const MAX_SESSIONS = 1_000;
+/** Join codes avoid letters and digits people confuse when read aloud or from a projector (0/O, 1/I/L). */
+const JOIN_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+export interface RegistryOptions {
+  readonly scenarios: ScenarioStore;
+  readonly sink: SessionSink;
+  readonly idleMs?: number;
+  readonly now?: () => number;
+}
+
+export class SessionRegistry {
+  private readonly byId = new Map<string, Session>();
+  private readonly byJoinCode = new Map<string, Session>();
+  private readonly reaper: NodeJS.Timeout;
+  private readonly idleMs: number;
+  private readonly now: () => number;
+  sink: SessionSink;
+
+  constructor(private readonly options: RegistryOptions) {
+    this.sink = options.sink;
+    this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    this.now = options.now ?? Date.now;
+    this.reaper = setInterval(() => this.reapIdle(), Math.min(REAP_EVERY_MS, this.idleMs)).unref();
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  create(request: CreateSession): Session {
+    if (this.byId.size >= MAX_SESSIONS) throw new ApiError('forbidden', `this server runs ${MAX_SESSIONS} sessions already`);
+    const stored = this.options.scenarios.require(request.scenarioId);
+    if (request.positionMs > stored.scenario.durationMs) {
+      throw new ApiError('invalid_request', `positionMs is beyond the end of the scenario (${stored.scenario.durationMs})`);
+    }
+    const session = new Session({
+      id: randomBytes(9).toString('base64url'),
+      kind: request.kind,
+      scenario: stored.scenario,
+      timeline: stored.timeline,
+      joinCode: this.newJoinCode(),
+      instructorToken: secret(32),
+      speed: request.speed,
+      positionMs: request.positionMs,
+      autoplay: request.autoplay,
+      loop: request.loop,
+      // Through the registry, so a sink swapped in later (the socket server) reaches every session.
+      sink: {
+        events: (...args) => this.sink.events(...args),
+        clock: (...args) => this.sink.clock(...args),
+        snapshot: (...args) => this.sink.snapshot(...args),
+        roster: (...args) => this.sink.roster(...args),
+      },
+    });
+    this.byId.set(session.id, session);
+    this.byJoinCode.set(session.joinCode, session);
+    return session;
+  }
+
+  get(id: string): Session | undefined {
+    return this.byId.get(id);
+  }
+
+  require(id: string): Session {
+    const session = this.byId.get(id);
+    if (!session) throw new ApiError('session_not_found', `no session has the id "${id}"`);
+    return session;
+  }
+
+  byCode(joinCode: string): Session | undefined {
+    return this.byJoinCode.get(normalizeJoinCode(joinCode));
+  }
+
+  all(): Session[] {
+    return [...this.byId.values()];
+  }
+
+  remove(session: Session): void {
+    session.dispose();
+    this.byId.delete(session.id);
+    this.byJoinCode.delete(session.joinCode);
+  }
+
+  reapIdle(): number {
+    const cutoff = this.now() - this.idleMs;
+    let reaped = 0;
+    for (const session of this.byId.values()) {
+      if (session.connections === 0 && session.lastActivityMs < cutoff) {
+        this.remove(session);
+        reaped += 1;
+      }
+    }
+    return reaped;
+  }
+
+  close(): void {
+    clearInterval(this.reaper);
+    for (const session of this.byId.values()) this.remove(session);
+  }
+
+  private newJoinCode(): string {
+    for (;;) {
+      const code = Array.from({ length: 6 }, () => JOIN_ALPHABET[randomInt(JOIN_ALPHABET.length)]).join('');
+      if (!this.byJoinCode.has(code)) return code;
+    }
+  }
+}
+
+/** Join codes are read aloud and typed on phones: case, spaces and dashes do not matter. */
+export function normalizeJoinCode(code: string): string {
+  return code.replace(/[\s-]/g, '').toUpperCase();
+}

@@ -1,0 +1,245 @@
+/**
+ * One live replay: a scenario, its engine and clock, the state, the participants, and the
+ * numbered sequence of everything it broadcasts. It knows nothing of sockets or HTTP: its
+ * messages go to a `SessionSink`, and its callers are the transport adapters.
+ *
+ * Lifecycle: created by the registry, driven by controls, reaped when idle (nobody connected
+ * for a while), disposed on shutdown.
+ */
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import { ApiError, parseOr } from '../contract/errors.ts';
+import type { ClockMessage, Roster, SessionKind, Snapshot, RecentEvent } from '../contract/session.ts';
+import type { ClockState, Control } from '../domain/control.ts';
+import { describeEvent } from '../domain/describe.ts';
+import { injectedEventSchema, type ScenarioEvent, type TimelineEvent } from '../domain/events.ts';
+import type { Scenario } from '../domain/scenario.ts';
+import { formatIsoInZone } from '../domain/time.ts';
+import { ReplayEngine, type EngineOutput } from '../engine/replay.ts';
+import type { Timeline } from '../engine/timeline.ts';
+import { ItemLog, type LoggedMessage } from './item-log.ts';
+import { Participants, type Participant } from './participants.ts';
+import type { SessionSink } from './sink.ts';
+
+/** Events a snapshot lists in `recent`: enough for a feed to start from. */
+export const RECENT_EVENTS = 50;
+
+export interface SessionOptions {
+  readonly id: string;
+  readonly kind: SessionKind;
+  readonly scenario: Scenario;
+  readonly timeline: Timeline;
+  readonly joinCode: string;
+  readonly instructorToken: string;
+  readonly speed: number;
+  readonly positionMs: number;
+  readonly autoplay: boolean;
+  readonly loop: boolean;
+  readonly sink: SessionSink;
+  readonly scheduler?: SchedulerLike;
+  readonly logCapacity?: number;
+}
+
+export class Session {
+  readonly id: string;
+  readonly kind: SessionKind;
+  readonly scenario: Scenario;
+  readonly joinCode: string;
+  readonly instructorToken: string;
+  readonly participants = new Participants();
+  readonly createdAtMs: number;
+  lastActivityMs: number;
+  /** Sockets currently connected to the session, any role. */
+  connections = 0;
+
+  private readonly engine: ReplayEngine;
+  private readonly log: ItemLog;
+  private readonly scheduler: SchedulerLike;
+  private readonly subscription: Subscription;
+  private seq = 0;
+  private injected = 0;
+  /** Events broadcast since the last jump, newest last: their seqs go into snapshots. */
+  private recentBroadcast: TimelineEvent[] = [];
+  private disposed = false;
+
+  constructor(private readonly options: SessionOptions) {
+    this.id = options.id;
+    this.kind = options.kind;
+    this.scenario = options.scenario;
+    this.joinCode = options.joinCode;
+    this.instructorToken = options.instructorToken;
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.createdAtMs = this.scheduler.now();
+    this.lastActivityMs = this.createdAtMs;
+    this.log = new ItemLog(options.logCapacity);
+    this.engine = new ReplayEngine(options.timeline, {
+      scheduler: this.scheduler,
+      speed: options.speed,
+      positionMs: options.positionMs,
+      loop: options.loop,
+    });
+    this.subscription = this.engine.output$.subscribe((output) => this.onOutput(output));
+    if (options.autoplay) this.engine.apply({ action: 'play' });
+  }
+
+  get currentSeq(): number {
+    return this.seq;
+  }
+
+  get clock(): ClockState {
+    return this.engine.clock;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  touch(): void {
+    this.lastActivityMs = this.scheduler.now();
+  }
+
+  control(control: Control): ClockState {
+    this.touch();
+    const result = this.engine.apply(control);
+    if (!result.ok) throw new ApiError('invalid_control', result.error.message);
+    return result.clock;
+  }
+
+  /** An instructor's ad-hoc event, validated, placed at the current position and broadcast. */
+  inject(input: unknown): TimelineEvent {
+    this.touch();
+    const parsed = parseOr(injectedEventSchema, input, 'invalid_request', 'event');
+    const before = this.seq;
+    this.injected += 1;
+    const n = this.injected;
+    this.engine.inject((positionMs) => {
+      const { text, note, ...fields } = parsed;
+      const base = {
+        ...fields,
+        id: `inject-${n}`,
+        atMs: positionMs,
+        time: formatIsoInZone(this.scenario.startMs + positionMs, this.scenario.timeZone),
+        reconstructed: true,
+        note: note ?? 'injected by the instructor during the drill',
+      };
+      return { ...base, text: text ?? describeEvent({ ...base, text: { en: '' } } as ScenarioEvent) } as ScenarioEvent;
+    });
+    const broadcast = this.recentBroadcast.at(-1);
+    if (!broadcast || broadcast.seq <= before) throw new ApiError('internal', 'the injected event was not broadcast');
+    return broadcast;
+  }
+
+  /** What a participant joining now needs: the whole state at the current position. */
+  snapshot(): Snapshot {
+    const state = this.engine.state;
+    const events = this.engine.events;
+    const cursor = this.engine.cursor;
+    const seqById = new Map(this.recentBroadcast.map((e) => [e.id, e.seq]));
+    const recent: RecentEvent[] = events.slice(Math.max(0, cursor - RECENT_EVENTS), cursor).map((e) => {
+      const seq = seqById.get(e.id);
+      return seq === undefined ? e : { ...e, seq };
+    });
+    return {
+      seq: this.seq,
+      session: { id: this.id, kind: this.kind },
+      scenario: {
+        id: this.scenario.id,
+        title: this.scenario.title,
+        start: this.scenario.start,
+        timeZone: this.scenario.timeZone,
+        durationMs: this.engine.clock.durationMs,
+      },
+      clock: { ...this.engine.clock, seq: this.seq },
+      regions: state.regions,
+      counters: state.counters,
+      tracks: state.tracks,
+      jetsScrambled: state.jetsScrambled,
+      closedAirports: state.closedAirports,
+      carriersAirborne: state.carriersAirborne,
+      recent,
+    };
+  }
+
+  /** The messages after `lastSeq`, or undefined when a snapshot must be sent instead. */
+  missedSince(lastSeq: number): LoggedMessage[] | undefined {
+    return this.log.since(lastSeq, this.seq);
+  }
+
+  // Participants --------------------------------------------------------------------------
+
+  joinTrainee(name: string, region: string | null): Participant {
+    const p = this.participants.join(name, region);
+    if (!p) throw new ApiError('forbidden', 'this drill is full');
+    return p;
+  }
+
+  connect(participant?: Participant): void {
+    this.connections += 1;
+    if (participant) {
+      participant.connections += 1;
+      this.sendRoster();
+    }
+    this.touch();
+  }
+
+  disconnect(participant?: Participant): void {
+    this.connections = Math.max(0, this.connections - 1);
+    if (participant) {
+      participant.connections = Math.max(0, participant.connections - 1);
+      this.sendRoster();
+    }
+    this.touch();
+  }
+
+  /** Records a trainee's answer, then returns: the caller acknowledges only what is recorded. */
+  shelter(participant: Participant, inShelter: boolean): number | null {
+    this.touch();
+    this.participants.shelter(participant, inShelter, this.engine.clock.positionMs, this.scheduler.now());
+    this.sendRoster();
+    return participant.shelteredAtMs;
+  }
+
+  roster(): Roster {
+    return { participants: this.participants.roster() };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.subscription.unsubscribe();
+    this.engine.dispose();
+  }
+
+  private sendRoster(): void {
+    if (this.kind === 'drill') this.options.sink.roster(this.id, this.roster());
+  }
+
+  private onOutput(output: EngineOutput): void {
+    const sink = this.options.sink;
+    switch (output.kind) {
+      case 'events': {
+        const events: TimelineEvent[] = output.events.map((e) => ({ ...e, seq: ++this.seq }));
+        this.log.append({ kind: 'events', events });
+        this.recentBroadcast.push(...events);
+        if (this.recentBroadcast.length > RECENT_EVENTS * 2) this.recentBroadcast = this.recentBroadcast.slice(-RECENT_EVENTS);
+        let rosterChanged = false;
+        for (const e of events) {
+          if (e.type === 'alert.start') rosterChanged = this.participants.alertStarted(e.region, e.atMs, this.scheduler.now()) || rosterChanged;
+        }
+        sink.events(this.id, events);
+        if (rosterChanged) this.sendRoster();
+        break;
+      }
+      case 'clock': {
+        const clock: ClockMessage = { ...output.clock, seq: ++this.seq };
+        this.log.append({ kind: 'clock', clock });
+        sink.clock(this.id, clock);
+        break;
+      }
+      case 'jump':
+        this.log.barrier(this.seq);
+        this.recentBroadcast = [];
+        sink.snapshot(this.id, this.snapshot());
+        break;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The HTTP side: the REST API of DESIGN.md §5 and the built page. Thin: it validates, calls the
+ * registry or the scenario store, and serializes.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { ApiError } from '../../contract/errors.ts';
+import type { ScenarioStore } from '../../scenario/store.ts';
+import type { SessionRegistry } from '../../sessions/registry.ts';
+import { errorHandler, notFound } from './errors.ts';
+import { scenarioRoutes } from './routes-scenarios.ts';
+import { sessionRoutes } from './routes-sessions.ts';
+
+export interface AppOptions {
+  readonly registry: SessionRegistry;
+  readonly scenarios: ScenarioStore;
+  readonly logger: Logger;
+  readonly version: string;
+  readonly startedAtMs: number;
+  readonly publicUrl?: string;
+  /** Folder of the built page (Vite's output); served when it exists. */
+  readonly clientDir?: string;
+  /** REST requests per address per minute. */
+  readonly requestsPerMinute?: number;
+  /** Set while shutting down: new requests get 503. */
+  readonly isShuttingDown?: () => boolean;
+}
+
+/** Generous for a classroom behind one address, small enough that a loop cannot flood the server. */
+export const DEFAULT_REQUESTS_PER_MINUTE = 1200;
+
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(pinoHttp({ logger: options.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          // Behind plain http (a laptop in a classroom) upgrading would break every request.
+          upgradeInsecureRequests: null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use((_req, _res, next) => next(options.isShuttingDown?.() ? new ApiError('shutting_down', 'the server is shutting down') : undefined));
+
+  const api = express.Router();
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new ApiError('rate_limited', 'too many requests from this address; try again in a minute')),
+    }),
+  );
+  api.get('/health', (_req, res) => {
+    res.json({
+      ok: true,
+      version: options.version,
+      uptimeS: Math.round((Date.now() - options.startedAtMs) / 1000),
+      sessions: options.registry.size,
+    });
+  });
+  api.use('/scenarios', scenarioRoutes(options.scenarios));
+  api.use('/sessions', sessionRoutes({ registry: options.registry, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }));
+  api.use(notFound);
+  app.use('/api', api);
+
+  const clientDir = options.clientDir;
+  if (clientDir && existsSync(join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h', setHeaders: noCacheForHtml }));
+    // The page routes (/s/:id, /join/:code …) are the page's own: they all get index.html.
+    app.get(/^\/(s|join|drill)(\/.*)?$/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(join(clientDir, 'index.html'));
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res
+        .type('text/plain; charset=utf-8')
+        .send('air-raid-sim is running. The API is under /api (see README.md). The page is not built: run `npm run build`.\n');
+    });
+  }
+  app.use(notFound);
+  app.use(errorHandler(options.logger));
+  return app;
+}
+
+function noCacheForHtml(res: express.Response, path: string): void {
+  if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+}

@@ -1,0 +1,77 @@
+import express, { Router, type Request } from 'express';
+import { ApiError, parseOr } from '../../contract/errors.ts';
+import { controlSchema, createSessionSchema, type CreatedSession } from '../../contract/session.ts';
+import type { SessionRegistry } from '../../sessions/registry.ts';
+import type { Session } from '../../sessions/session.ts';
+import { requireInstructor } from './auth.ts';
+import { drillReport, reportCsv } from './report.ts';
+
+/** Bodies of session requests are small; anything bigger is refused before it is read. */
+const SESSION_BODY_LIMIT = '16kb';
+
+export interface SessionRouteOptions {
+  readonly registry: SessionRegistry;
+  /** Base of the links handed out; by default the request's own host. */
+  readonly publicUrl?: string;
+}
+
+function baseUrl(req: Request, publicUrl: string | undefined): string {
+  if (publicUrl) return publicUrl.replace(/\/+$/, '');
+  // The Host header is the client's word: only a plain host[:port] is echoed into links.
+  const host = req.get('host') ?? '';
+  return /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(host) ? `${req.protocol}://${host}` : '';
+}
+
+export function created(session: Session, base: string): CreatedSession {
+  return {
+    id: session.id,
+    kind: session.kind,
+    scenarioId: session.scenario.id,
+    joinCode: session.joinCode,
+    instructorToken: session.instructorToken,
+    links: {
+      watch: `${base}/s/${session.id}`,
+      // The token travels in the fragment, which browsers never send to a server or its logs.
+      instructor: `${base}/s/${session.id}/instructor#token=${session.instructorToken}`,
+      join: `${base}/join/${session.joinCode}`,
+    },
+  };
+}
+
+export function sessionRoutes({ registry, publicUrl }: SessionRouteOptions): Router {
+  const router = Router();
+  const json = express.json({ limit: SESSION_BODY_LIMIT });
+
+  router.post('/', json, (req, res) => {
+    const request = parseOr(createSessionSchema, req.body ?? {}, 'invalid_request', 'session request');
+    const session = registry.create(request);
+    res.status(201).location(`/api/sessions/${session.id}`).json(created(session, baseUrl(req, publicUrl)));
+  });
+
+  router.get('/:id', (req, res) => {
+    const session = registry.require(req.params.id);
+    session.touch();
+    res.json(session.snapshot());
+  });
+
+  router.post('/:id/control', json, (req, res) => {
+    const session = registry.require(req.params.id);
+    requireInstructor(req, session);
+    const control = parseOr(controlSchema, req.body, 'invalid_control', 'control');
+    const clock = session.control(control);
+    res.json({ ...clock, seq: session.currentSeq });
+  });
+
+  router.get('/:id/report', (req, res) => {
+    const session = registry.require(req.params.id);
+    requireInstructor(req, session);
+    const format = req.query.format ?? 'json';
+    if (format !== 'json' && format !== 'csv') throw new ApiError('invalid_request', 'format must be json or csv');
+    const report = drillReport(session, Date.now());
+    if (format === 'csv') {
+      res.type('text/csv; charset=utf-8').attachment(`drill-${session.id}.csv`).send(reportCsv(report));
+    } else res.json(report);
+  });
+
+  return router;
+}

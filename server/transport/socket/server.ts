@@ -1,0 +1,197 @@
+/**
+ * The socket.io protocol of DESIGN.md §5: admission, the first snapshot (or the items missed
+ * since `lastSeq`), and the client's `control`, `shelter` and `inject`, each answered through
+ * its acknowledgement with `{ ok: true, ... }` or `{ ok: false, error }`.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import { ApiError, parseOr, type ErrorBody } from '../../contract/errors.ts';
+import { controlSchema } from '../../contract/session.ts';
+import { shelterSchema, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../contract/socket.ts';
+import type { Participant } from '../../sessions/participants.ts';
+import type { SessionRegistry } from '../../sessions/registry.ts';
+import type { Session } from '../../sessions/session.ts';
+import { admit } from './handshake.ts';
+import { DEFAULT_SOCKET_LIMITS, TRANSPORT_MAX_BYTES, floodCounter, messageLimiter, type SocketLimits } from './limits.ts';
+import { instructorRoom, sessionRoom, socketSink } from './sink.ts';
+
+interface SocketData {
+  session: Session;
+  role: 'viewer' | 'trainee' | 'instructor';
+  participant?: Participant;
+  /** Set for a trainee who has just joined: sent first, so it can come back as itself. */
+  welcome?: { participantId: string; participantToken: string };
+  oversized: boolean;
+}
+
+type SimSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type SimServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface SocketServerOptions {
+  readonly registry: SessionRegistry;
+  readonly logger: Logger;
+  readonly limits?: Partial<SocketLimits>;
+}
+
+/** How often connections are checked for a client that has stopped reading. */
+const SLOW_CLIENT_CHECK_MS = 1000;
+
+function failure(error: unknown): { ok: false } & ErrorBody {
+  const apiError = error instanceof ApiError ? error : new ApiError('internal', 'something went wrong on the server');
+  return { ok: false, ...apiError.toBody() };
+}
+
+/** The acknowledgement callback of a message, if the client asked for one. */
+function ackOf(args: unknown[]): ((result: Ack) => void) | undefined {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? (last as (result: Ack) => void) : undefined;
+}
+
+export function attachSocketServer(httpServer: HttpServer, options: SocketServerOptions): SimServer {
+  const limits = { ...DEFAULT_SOCKET_LIMITS, ...options.limits };
+  const { registry, logger } = options;
+  const io: SimServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: TRANSPORT_MAX_BYTES,
+    // Resume is the protocol's own (lastSeq); socket.io's recovery would duplicate it.
+    connectionStateRecovery: undefined,
+  });
+  registry.sink = socketSink(io);
+  const limiter = messageLimiter(limits);
+  const flood = floodCounter(limits);
+
+  io.use((socket, next) => {
+    try {
+      const admission = admit(socket.handshake.auth, registry);
+      socket.data = {
+        session: admission.session,
+        role: admission.handshake.role,
+        oversized: false,
+        ...(admission.participant ? { participant: admission.participant } : {}),
+      };
+      if (admission.isNew && admission.participant) {
+        socket.data.welcome = { participantId: admission.participant.participantId, participantToken: admission.participant.token };
+      }
+      next();
+    } catch (error) {
+      const refused = error instanceof ApiError ? error : new ApiError('internal', 'the connection could not be admitted');
+      const err = new Error(refused.message) as Error & { data: unknown };
+      err.data = refused.toBody();
+      next(err);
+    }
+  });
+
+  io.on('connection', (rawSocket) => {
+    const socket = rawSocket as SimSocket;
+    const { session, role, participant } = socket.data;
+    const handshake = socket.handshake.auth as { lastSeq?: number };
+
+    // Joining the room and sending what the client lacks happen in one synchronous step, so no
+    // broadcast can fall between them: nothing is missed, nothing arrives twice.
+    void socket.join(sessionRoom(session.id));
+    if (role === 'instructor') void socket.join(instructorRoom(session.id));
+    session.connect(participant);
+    if (socket.data.welcome) socket.emit('welcome', socket.data.welcome);
+    const missed = typeof handshake.lastSeq === 'number' ? session.missedSince(handshake.lastSeq) : undefined;
+    if (missed) {
+      for (const message of missed) {
+        if (message.kind === 'events') socket.emit('events', [...message.events]);
+        else socket.emit('clock', message.clock);
+      }
+    } else socket.emit('snapshot', session.snapshot());
+    if (role === 'instructor' && session.kind === 'drill') socket.emit('roster', session.roster());
+
+    // Oversized packets are measured before they are decoded, then refused with a typed error.
+    socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
+      if (packet.type === 'message' && typeof packet.data === 'string' && packet.data.length > limits.maxMessageBytes) socket.data.oversized = true;
+      else if (packet.type === 'message' && Buffer.isBuffer(packet.data) && packet.data.length > limits.maxMessageBytes) socket.data.oversized = true;
+    });
+
+    socket.use((packet, next) => {
+      const ack = ackOf(packet);
+      if (socket.data.oversized) {
+        socket.data.oversized = false;
+        ack?.(failure(new ApiError('payload_too_large', `a message may be at most ${limits.maxMessageBytes} bytes`)));
+        return;
+      }
+      limiter
+        .consume(socket.id)
+        .then(() => next())
+        .catch(() => {
+          ack?.(failure(new ApiError('rate_limited', `at most ${limits.messagesPerSecond} messages a second`)));
+          flood.consume(socket.id).catch(() => {
+            logger.warn({ session: session.id, socket: socket.id }, 'flooding client disconnected');
+            socket.disconnect(true);
+          });
+        });
+    });
+
+    const handle = <T extends object>(name: string, args: unknown[], work: () => T) => {
+      const ack = ackOf(args);
+      try {
+        const result = work();
+        ack?.({ ok: true, ...result });
+      } catch (error) {
+        if (!(error instanceof ApiError)) logger.error({ err: error, session: session.id, message: name }, 'socket message failed');
+        ack?.(failure(error));
+      }
+    };
+    const requireInstructor = (what: string) => {
+      if (role !== 'instructor') throw new ApiError('forbidden', `only the instructor may ${what}`);
+    };
+
+    socket.on('control', (...args: unknown[]) =>
+      handle('control', args, () => {
+        requireInstructor('control the replay');
+        return { clock: session.control(parseOr(controlSchema, args[0], 'invalid_control', 'control')) };
+      }),
+    );
+    socket.on('inject', (...args: unknown[]) =>
+      handle('inject', args, () => {
+        requireInstructor('inject events');
+        const payload = args[0];
+        if (typeof payload !== 'object' || payload === null || !('event' in payload)) throw new ApiError('invalid_request', 'send { event: { type, ... } }');
+        return { event: session.inject((payload as { event: unknown }).event) };
+      }),
+    );
+    socket.on('shelter', (...args: unknown[]) =>
+      handle('shelter', args, () => {
+        if (role !== 'trainee' || !participant) throw new ApiError('forbidden', 'only a trainee reports being in the shelter');
+        const { inShelter } = parseOr(shelterSchema, typeof args[0] === 'function' ? undefined : args[0], 'invalid_request', 'shelter report');
+        return { shelteredAtMs: session.shelter(participant, inShelter) };
+      }),
+    );
+
+    socket.on('disconnect', () => {
+      session.disconnect(participant);
+      limiter.delete(socket.id).catch(() => {});
+    });
+  });
+
+  // A client that stops reading must not make the server buffer without end: past the limit it
+  // is disconnected, and resyncs from a snapshot when it comes back.
+  const slowCheck = setInterval(() => {
+    for (const socket of io.of('/').sockets.values()) {
+      if (bufferedBytes(socket) > limits.maxBufferedBytes) {
+        logger.warn({ socket: socket.id }, 'client not reading; disconnected');
+        socket.disconnect(true);
+      }
+    }
+  }, SLOW_CLIENT_CHECK_MS).unref();
+  io.engine.on('close', () => clearInterval(slowCheck));
+  httpServer.on('close', () => clearInterval(slowCheck));
+
+  return io;
+}
+
+/** Bytes waiting to be written to the client: engine.io's queue plus the websocket's buffer. */
+function bufferedBytes(socket: Socket): number {
+  const conn = socket.conn as unknown as {
+    writeBuffer?: Array<{ data?: unknown }>;
+    transport?: { socket?: { bufferedAmount?: number; _socket?: { writableLength?: number } } };
+  };
+  const queued = (conn.writeBuffer ?? []).reduce((sum, p) => sum + (typeof p.data === 'string' ? p.data.length : 0), 0);
+  const ws = conn.transport?.socket;
+  return queued + (ws?.bufferedAmount ?? 0) + (ws?._socket?.writableLength ?? 0);
+}
