@@ -28,6 +28,8 @@ export interface ServerOptions {
   readonly clientDir?: string;
   readonly requestsPerMinute?: number;
   readonly socketLimits?: Partial<SocketLimits>;
+  /** Items each session keeps for clients that resume with `lastSeq`. */
+  readonly sessionLogCapacity?: number;
 }
 
 export interface RunningServer {
@@ -48,7 +50,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const scenarios = new ScenarioStore();
   await scenarios.loadFolders(options.scenarioDirs ?? [`${PROJECT_ROOT}scenarios`], (message) => logger.warn(message));
-  const registry = new SessionRegistry({ scenarios, sink: NULL_SINK, ...(options.idleMs ? { idleMs: options.idleMs } : {}) });
+  const registry = new SessionRegistry({
+    scenarios,
+    sink: NULL_SINK,
+    ...(options.idleMs ? { idleMs: options.idleMs } : {}),
+    ...(options.sessionLogCapacity ? { logCapacity: options.sessionLogCapacity } : {}),
+  });
   let shuttingDown = false;
 
   const app = createApp({

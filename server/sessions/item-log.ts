@@ -52,9 +52,12 @@ export class ItemLog {
     }
   }
 
-  /** The state was replaced at `seq` (the last item before the jump): no resume across it. */
+  /**
+   * The state was replaced after item `seq`: a client holding only items up to `seq` has the old
+   * state, so it must be sent a snapshot. (One that holds a later item saw the new state.)
+   */
   barrier(seq: number): void {
-    this.resumableFrom = Math.max(this.resumableFrom, seq);
+    this.resumableFrom = Math.max(this.resumableFrom, seq + 1);
   }
 
   /** The messages a participant that has everything up to `lastSeq` is missing, or undefined. */

@@ -24,6 +24,8 @@ export interface RegistryOptions {
   readonly sink: SessionSink;
   readonly idleMs?: number;
   readonly now?: () => number;
+  /** Items each session keeps for resuming clients. */
+  readonly logCapacity?: number;
 }
 
 export class SessionRegistry {
@@ -62,6 +64,7 @@ export class SessionRegistry {
       positionMs: request.positionMs,
       autoplay: request.autoplay,
       loop: request.loop,
+      ...(this.options.logCapacity ? { logCapacity: this.options.logCapacity } : {}),
       // Through the registry, so a sink swapped in later (the socket server) reaches every session.
       sink: {
         events: (...args) => this.sink.events(...args),
