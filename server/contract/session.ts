@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { controlSchema, speedSchema, type ClockState } from '../domain/control.ts';
-import { localizedTextSchema, regionCodeSchema, scenarioEventSchema, timelineEventSchema, type TimelineEvent } from '../domain/events.ts';
+import { localizedTextSchema, regionCodeSchema, scenarioEventSchema, timelineEventSchema, type ScenarioEvent } from '../domain/events.ts';
 import type { Counters, NightState, RegionState, Track } from '../domain/state.ts';
 
 export const SESSION_KINDS = ['watch', 'drill'] as const;
@@ -35,7 +35,7 @@ export { controlSchema };
 export type ClockMessage = ClockState & { readonly seq: number };
 
 /** An event in a snapshot's `recent` list; `seq` when it was broadcast since the last jump. */
-export type RecentEvent = Omit<TimelineEvent, 'seq'> & { readonly seq?: number };
+export type RecentEvent = ScenarioEvent & { readonly seq?: number };
 
 export interface Snapshot {
   /** The seq of the last item this snapshot includes. */

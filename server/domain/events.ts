@@ -7,25 +7,13 @@
 import { z } from 'zod';
 import { ACCEPTED_REGION_CODES, COUNTRIES, canonicalRegionCode } from './regions/index.ts';
 import { AT_FORMS_HINT, isAtText } from './time.ts';
+import { EVENT_TYPES, IMPACT_TARGETS, LAUNCHED_KINDS, OUTAGE_SCALES, THREAT_KINDS, type EventType } from './kinds.ts';
 
-export const THREAT_KINDS = [
-  'drone',
-  'cruise_missile',
-  'ballistic_missile',
-  'aeroballistic_missile',
-  'guided_bomb',
-  'aircraft',
-] as const;
+export { EVENT_TYPES, IMPACT_TARGETS, LAUNCHED_KINDS, OUTAGE_SCALES, THREAT_KINDS } from './kinds.ts';
+export type { EventType, LaunchedKind, ThreatKind } from './kinds.ts';
 export const threatKindSchema = z.enum(THREAT_KINDS);
-export type ThreatKind = z.infer<typeof threatKindSchema>;
 
-/** What can be launched and counted; `aircraft` is a threat in an alert, not a launched weapon. */
-export const LAUNCHED_KINDS = ['drone', 'cruise_missile', 'ballistic_missile', 'aeroballistic_missile', 'guided_bomb'] as const;
 export const launchedKindSchema = z.enum(LAUNCHED_KINDS);
-export type LaunchedKind = z.infer<typeof launchedKindSchema>;
-
-export const IMPACT_TARGETS = ['energy', 'rail', 'residential', 'industrial', 'port', 'other'] as const;
-export const OUTAGE_SCALES = ['local', 'regional'] as const;
 
 export const countrySchema = z.enum(COUNTRIES);
 
@@ -135,27 +123,7 @@ const outageEnd = z.strictObject({ type: z.literal('outage.end'), region: region
 const statement = z.strictObject({ type: z.literal('statement'), org: z.string().min(1) });
 const claim = z.strictObject({ type: z.literal('claim'), party: z.string().min(1), count: count.optional() });
 
-export const EVENT_TYPES = [
-  'alert.start',
-  'alert.end',
-  'siren.start',
-  'siren.end',
-  'launch',
-  'carrier.takeoff',
-  'carrier.landed',
-  'threat.move',
-  'intercept',
-  'impact',
-  'airspace.close',
-  'airspace.open',
-  'jets.scrambled',
-  'jets.stood_down',
-  'outage',
-  'outage.end',
-  'statement',
-  'claim',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+
 
 const eventTypeError = (issue: { input?: unknown }) => {
   const input = issue.input as { type?: unknown } | undefined;
@@ -239,7 +207,4 @@ export type TimelineEvent = z.output<typeof timelineEventSchema>;
 
 export type EventOf<T extends EventType> = Extract<ScenarioEvent, { type: T }>;
 
-/** The region an event is about, if any: what `--region` filters and the map highlights. */
-export function eventRegion(event: ScenarioEvent): string | undefined {
-  return 'region' in event ? event.region : undefined;
-}
+export { eventRegion } from './event-fields.ts';

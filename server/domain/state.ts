@@ -4,7 +4,7 @@
  */
 import type { Country } from './regions/index.ts';
 import { REGIONS } from './regions/index.ts';
-import { LAUNCHED_KINDS, THREAT_KINDS, type LaunchedKind, type ThreatKind } from './events.ts';
+import { LAUNCHED_KINDS, THREAT_KINDS, type LaunchedKind, type ThreatKind } from './kinds.ts';
 import type { LonLat } from './regions/index.ts';
 
 export interface RegionAlert {

@@ -5,6 +5,9 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ApiError } from '../contract/errors.ts';
+import type { ScenarioListing } from '../contract/scenarios.ts';
+
+export type { ScenarioListing };
 import type { Scenario } from '../domain/scenario.ts';
 import { Timeline } from '../engine/timeline.ts';
 import { loadScenarioFile, loadScenarioObject, parseScenarioText } from './load.ts';
@@ -16,16 +19,6 @@ export interface StoredScenario {
   readonly origin: 'file' | 'upload';
 }
 
-export interface ScenarioListing {
-  readonly id: string;
-  readonly title: Scenario['title'];
-  readonly description: Scenario['description'];
-  readonly start: string;
-  readonly timeZone: string;
-  readonly durationMs: number;
-  readonly eventCount: number;
-  readonly sourceCount: number;
-}
 
 /** Uploads a server keeps at most: scenarios are large; nobody may fill its memory with them. */
 export const MAX_UPLOADED_SCENARIOS = 200;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startServer } from '../../server.ts';
 
@@ -13,6 +14,19 @@ function minutes(value: string): number {
   return n;
 }
 
+/** `npm start` on a fresh clone: build the page first if it has never been built. */
+async function ensureClientBuilt(): Promise<void> {
+  const { PROJECT_ROOT } = await import('../../server.ts');
+  if (existsSync(`${PROJECT_ROOT}dist/client/index.html`)) return;
+  process.stdout.write('air-raid-sim: building the page (first run)…\n');
+  try {
+    const { build } = await import('vite');
+    await build({ configFile: `${PROJECT_ROOT}vite.config.ts`, logLevel: 'warn' });
+  } catch (error) {
+    process.stderr.write(`air-raid-sim: the page could not be built (${(error as Error).message}); serving the API only. Run \`npm run build\` to see why.\n`);
+  }
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -25,6 +39,7 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--log-level <level>', 'log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (options: { port: number; host: string; scenarios?: string[] | string; publicUrl?: string; idleMinutes: number; logLevel: string }) => {
       process.env.LOG_LEVEL = options.logLevel;
+      await ensureClientBuilt();
       const extra = typeof options.scenarios === 'string' ? options.scenarios.split(':') : (options.scenarios ?? []);
       const { PROJECT_ROOT } = await import('../../server.ts');
       const server = await startServer({

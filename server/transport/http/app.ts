@@ -79,6 +79,12 @@ export function createApp(options: AppOptions): Express {
     });
   });
   api.use('/scenarios', scenarioRoutes(options.scenarios));
+  // A trainee's phone finds its drill by the join code it was given.
+  api.get('/join/:code', (req, res) => {
+    const session = options.registry.byCode(req.params.code);
+    if (!session || session.kind !== 'drill') throw new ApiError('session_not_found', 'no drill has this join code');
+    res.json({ sessionId: session.id, scenarioId: session.scenario.id });
+  });
   api.use('/sessions', sessionRoutes({ registry: options.registry, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }));
   api.use(notFound);
   app.use('/api', api);

@@ -1,0 +1,209 @@
+/**
+ * The SVG map: regions (with the stable test hooks `data-region`, `data-state`, `data-siren`),
+ * neighbouring countries drawn faintly, launch sites and places abroad as points, tracked groups
+ * moving between their reported positions, and impacts by target kind. Built once; each frame
+ * only changes the attributes of what changed.
+ */
+import type { ScenarioEvent } from '../../server/domain/events.ts';
+import { REGIONS, regionByCode } from '../../server/domain/regions/index.ts';
+import { REGION_FEATURES } from '../../server/domain/regions/geometry.ts';
+import type { NightState, RegionState, Track } from '../../server/domain/state.ts';
+import { h, s } from '../dom.ts';
+import { pick, t, type Lang } from '../i18n.ts';
+import { MAP_HEIGHT, MAP_WIDTH, contextFeatures, makeProjection, pathFor } from './projection.ts';
+
+interface TrackMark {
+  readonly group: SVGGElement;
+  readonly label: SVGTextElement;
+  from: [number, number];
+  to: [number, number];
+  fromMs: number;
+  toMs: number;
+}
+
+const TARGET_SYMBOL: Record<string, string> = { energy: '⚡', rail: '▥', residential: '⌂', industrial: '▣', port: '⚓', other: '✕' };
+
+export class NightMap {
+  readonly element: HTMLElement;
+  private readonly svg: SVGSVGElement;
+  private readonly projection = makeProjection();
+  private readonly regionEls = new Map<string, SVGPathElement>();
+  private readonly rendered = new Map<string, RegionState>();
+  private readonly trackLayer: SVGGElement;
+  private readonly impactLayer: SVGGElement;
+  private readonly tracks = new Map<string, TrackMark>();
+  private readonly info: HTMLElement;
+  private shownImpacts = -1;
+  private lastState: NightState | undefined;
+  private focused: string | undefined;
+
+  constructor(
+    private lang: Lang,
+    private readonly reducedMotion: boolean,
+  ) {
+    const path = pathFor(this.projection);
+    this.svg = s('svg', { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, role: 'img', 'aria-label': 'Map of Ukraine and Poland', class: 'map' });
+    const defs = s('defs');
+    const hatch = s('pattern', { id: 'alert-hatch', width: 8, height: 8, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
+    hatch.append(s('rect', { width: 8, height: 8, class: 'hatch-bg' }), s('line', { x1: 0, y1: 0, x2: 0, y2: 8, class: 'hatch-line' }));
+    defs.append(hatch);
+    this.svg.append(defs);
+
+    const context = s('g', { class: 'context', 'aria-hidden': 'true' });
+    for (const f of contextFeatures()) context.append(s('path', { d: path(f) ?? '', class: 'country' }));
+    this.svg.append(context);
+
+    const regions = s('g', { class: 'regions' });
+    for (const region of REGIONS) {
+      const f = REGION_FEATURES.get(region.code);
+      if (!f) continue;
+      const el = s('path', {
+        d: path(f) ?? '',
+        class: `region ${region.country === 'PL' ? 'pl' : 'ua'}`,
+        'data-region': region.code,
+        'data-state': 'calm',
+        ...(region.country === 'PL' ? { 'data-siren': 'off' } : {}),
+        tabindex: 0,
+        role: 'button',
+        'aria-label': region.name[lang],
+      });
+      el.addEventListener('pointerenter', () => this.showInfo(region.code));
+      el.addEventListener('focus', () => this.showInfo(region.code));
+      el.addEventListener('click', () => this.showInfo(region.code));
+      el.addEventListener('pointerleave', () => this.showInfo(undefined));
+      el.addEventListener('blur', () => this.showInfo(undefined));
+      this.regionEls.set(region.code, el);
+      regions.append(el);
+    }
+    this.svg.append(regions);
+    this.impactLayer = s('g', { class: 'impacts', 'aria-hidden': 'true' });
+    this.trackLayer = s('g', { class: 'tracks', 'aria-hidden': 'true' });
+    this.svg.append(this.impactLayer, this.trackLayer);
+    this.info = h('div', { class: 'map-info', 'aria-live': 'polite' });
+    this.element = h('figure', { class: 'map-figure' }, this.svg, this.info, h('figcaption', { class: 'credit' }, t('credit', lang)));
+  }
+
+  setLang(lang: Lang): void {
+    this.lang = lang;
+    for (const [code, el] of this.regionEls) el.setAttribute('aria-label', regionByCode(code)?.name[lang] ?? code);
+    this.element.querySelector('.credit')!.textContent = t('credit', lang);
+  }
+
+  /** Launch sites and other places outside both countries, as faint points with their names. */
+  drawPlaces(events: readonly ScenarioEvent[]): void {
+    const layer = s('g', { class: 'places', 'aria-hidden': 'true' });
+    const seen = new Set<string>();
+    for (const e of events) {
+      const place = e.type === 'launch' ? { name: e.from.name, position: e.from.position } : e.type === 'impact' && !e.region && e.position ? { name: e.place, position: e.position } : undefined;
+      if (!place || seen.has(place.name)) continue;
+      seen.add(place.name);
+      const xy = this.projection([place.position[0], place.position[1]]);
+      if (!xy) continue;
+      const label = place.name.split(/[,(:]/)[0]!.trim();
+      layer.append(s('circle', { cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: 3, class: e.type === 'launch' ? 'site' : 'abroad' }), s('text', { x: (xy[0] + 5).toFixed(1), y: (xy[1] - 4).toFixed(1), class: 'place-label' }, label));
+    }
+    this.svg.insertBefore(layer, this.impactLayer);
+  }
+
+  /** Applies a state: only regions whose state object changed are touched (states are immutable). */
+  renderState(state: NightState): void {
+    this.lastState = state;
+    for (const [code, region] of Object.entries(state.regions)) {
+      if (this.rendered.get(code) === region) continue;
+      this.rendered.set(code, region);
+      const el = this.regionEls.get(code);
+      if (!el) continue;
+      el.setAttribute('data-state', region.alert ? 'alert' : 'calm');
+      if (region.country === 'PL') {
+        el.setAttribute('data-siren', region.siren ? 'on' : 'off');
+        if (region.sirenErroneous) el.setAttribute('data-siren-erroneous', 'true');
+        else el.removeAttribute('data-siren-erroneous');
+      }
+    }
+    this.syncTracks(state.tracks);
+    if (this.focused) this.showInfo(this.focused);
+  }
+
+  /** Impacts up to now, drawn by target kind. */
+  renderImpacts(impacts: ReadonlyArray<Extract<ScenarioEvent, { type: 'impact' }>>): void {
+    if (impacts.length === this.shownImpacts) return;
+    this.shownImpacts = impacts.length;
+    this.impactLayer.replaceChildren();
+    for (const e of impacts) {
+      const lonLat = e.position ?? (e.region ? regionByCode(e.region)?.centroid : undefined);
+      const xy = lonLat && this.projection([lonLat[0], lonLat[1]]);
+      if (!xy) continue;
+      const mark = s('text', { x: xy[0].toFixed(1), y: xy[1].toFixed(1), class: `impact ${e.debris ? 'debris' : ''} target-${e.target}` }, TARGET_SYMBOL[e.target] ?? '✕');
+      mark.append(s('title', {}, pick(e.text, this.lang)));
+      this.impactLayer.append(mark);
+    }
+  }
+
+  /** Moves the groups between their reported positions for the current scenario position. */
+  animate(positionMs: number): void {
+    for (const mark of this.tracks.values()) {
+      let x = mark.to[0];
+      let y = mark.to[1];
+      if (!this.reducedMotion && mark.toMs > mark.fromMs) {
+        // Onward from the last report at the same pace, at most one reporting period ahead.
+        const k = Math.min(1, Math.max(0, (positionMs - mark.toMs) / (mark.toMs - mark.fromMs)));
+        x = mark.to[0] + (mark.to[0] - mark.from[0]) * k;
+        y = mark.to[1] + (mark.to[1] - mark.from[1]) * k;
+      }
+      mark.group.setAttribute('transform', `translate(${x.toFixed(1)} ${y.toFixed(1)})`);
+    }
+  }
+
+  private syncTracks(tracks: NightState['tracks']): void {
+    for (const [id, mark] of this.tracks) {
+      if (!tracks[id]) {
+        mark.group.remove();
+        this.tracks.delete(id);
+      }
+    }
+    for (const track of Object.values(tracks)) this.updateTrack(track);
+  }
+
+  private updateTrack(track: Track): void {
+    const xy = this.projection([track.position[0], track.position[1]]);
+    if (!xy) return;
+    let mark = this.tracks.get(track.trackId);
+    if (!mark) {
+      const label = s('text', { x: 7, y: 4, class: 'track-count' });
+      const group = s('g', { class: `track threat-${track.threat}`, 'data-track': track.trackId }, s('circle', { r: track.threat === 'drone' ? 4 : 5 }), label);
+      this.trackLayer.append(group);
+      mark = { group, label, from: [xy[0], xy[1]], to: [xy[0], xy[1]], fromMs: track.atMs, toMs: track.atMs };
+      this.tracks.set(track.trackId, mark);
+    } else if (mark.toMs !== track.atMs) {
+      mark.from = mark.to;
+      mark.fromMs = mark.toMs;
+      mark.to = [xy[0], xy[1]];
+      mark.toMs = track.atMs;
+    }
+    mark.label.textContent = String(track.count);
+  }
+
+  private showInfo(code: string | undefined): void {
+    this.focused = code;
+    if (!code) {
+      this.info.textContent = '';
+      return;
+    }
+    const region = regionByCode(code);
+    const state = this.lastState?.regions[code];
+    let text = region?.name[this.lang] ?? code;
+    if (state?.alert) text += ` — ${t('underAlert', this.lang)}`;
+    if (state?.siren) text += ` — ${t('sound', this.lang)}${state.sirenErroneous ? ` (${t('erroneous', this.lang)})` : ''}`;
+    this.info.textContent = text;
+    this.info.dataset.sinceMs = state?.alert ? String(state.alert.sinceMs) : '';
+  }
+
+  /** The alert duration shown for the focused region, refreshed as the night plays. */
+  refreshInfo(positionMs: number): void {
+    const since = this.info.dataset.sinceMs;
+    if (!this.focused || !since) return;
+    const minutes = Math.max(0, Math.round((positionMs - Number(since)) / 60_000));
+    const base = this.info.textContent?.split(' · ')[0] ?? '';
+    this.info.textContent = `${base} · ${t('since', this.lang)} ${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+  }
+}

@@ -1,0 +1,41 @@
+/** The scenario library: what each night is, and the ways in — watch it, host a drill, join one. */
+import type { ScenarioListing } from '../../server/contract/scenarios.ts';
+import { formatOffset } from '../../server/domain/time.ts';
+import { createSession, listScenarios, rememberToken } from '../api.ts';
+import { h } from '../dom.ts';
+import { currentLang, pick, t } from '../i18n.ts';
+
+export async function landingPage(root: HTMLElement): Promise<void> {
+  const lang = currentLang();
+  const scenarios = await listScenarios();
+  const start = async (scenario: ScenarioListing, kind: 'watch' | 'drill') => {
+    const created = await createSession({ scenarioId: scenario.id, kind, autoplay: kind === 'watch' });
+    rememberToken(created.id, created.instructorToken);
+    location.assign(`/s/${created.id}${location.search}`);
+  };
+  const cards = scenarios.map((s) => {
+    const date = s.start.slice(0, 10);
+    const watch = h('button', { type: 'button', 'data-action': 'watch', 'data-scenario': s.id }, t('watch', lang));
+    const host = h('button', { type: 'button', 'data-action': 'host', 'data-scenario': s.id }, t('hostDrill', lang));
+    watch.addEventListener('click', () => void start(s, 'watch'));
+    host.addEventListener('click', () => void start(s, 'drill'));
+    return h(
+      'li',
+      { class: 'scenario', 'data-scenario': s.id },
+      h('h2', {}, pick(s.title, lang)),
+      h('p', { class: 'meta' }, `${date} · ${t('length', lang)} ${formatOffset(s.durationMs).slice(0, 5)} · ${s.eventCount} ${t('events', lang)} · ${s.sourceCount} ${t('sources', lang)}`),
+      h('p', {}, pick(s.description, lang)),
+      h('div', { class: 'actions' }, watch, host),
+    );
+  });
+  const code = h('input', { name: 'code', autocomplete: 'off', 'aria-label': t('joinCode', lang), placeholder: 'ABC234', maxlength: 12 });
+  const join = h('form', { class: 'join' }, h('h2', {}, t('joinDrill', lang)), code, h('button', { type: 'submit' }, t('join', lang)));
+  join.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (code.value.trim()) location.assign(`/join/${encodeURIComponent(code.value.trim())}`);
+  });
+  root.replaceChildren(
+    h('header', { class: 'top' }, h('h1', {}, t('title', lang))),
+    h('main', { id: 'main', class: 'landing' }, h('p', { class: 'intro' }, t('intro', lang)), h('ul', { class: 'library', 'data-testid': 'scenarios' }, ...cards), join),
+  );
+}
