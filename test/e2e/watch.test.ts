@@ -183,6 +183,51 @@ describe('the watch page', () => {
     await page.close();
   });
 
+  it('follows a region: banner and announcement when its alert starts and ends; keyboard, filters, hover and siren marks', async () => {
+    const volynStart = seed.events.find((e) => e.type === 'alert.start' && e.region === 'UA-07')!;
+    const volynEnd = seed.events.find((e) => e.type === 'alert.end' && e.region === 'UA-07')!;
+    const s = await createSession(server, { scenarioId: '2025-12-06-barrage', autoplay: false, positionMs: volynStart.atMs - 1000 });
+    const page = await browser.newPage();
+    await openAsInstructor(page, s.id, s.instructorToken);
+    await page.selectOption('[aria-label="Region I follow"]', 'UA-07');
+    await page.check('text=Siren sound');
+    // Keyboard (with no form field focused): 5 is 3600x; space plays; "?" lists the shortcuts.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('5');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="speed"]') as HTMLSelectElement).value === '3600');
+    await page.keyboard.press('?');
+    expect(await page.isVisible('.shortcuts')).toBe(true);
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelector('[data-testid="alert-banner"]')?.textContent?.includes('Volyn'));
+    expect(await page.getAttribute('[data-testid="alert-banner"]', 'class')).toContain('alert');
+    expect(await page.textContent('[aria-live="assertive"]')).toContain('Volyn');
+    // The Polish sirens sounded by mistake are marked as such on the map.
+    await page.waitForSelector('[data-region="PL-06"][data-siren="on"][data-siren-erroneous="true"]', { timeout: 20_000 });
+    await page.hover('[data-region="PL-06"]');
+    expect(await page.textContent('.map-info')).toMatch(/Lublin.*by mistake/);
+    await page.waitForFunction((end) => Number(document.querySelector('[data-testid="clock"]')?.getAttribute('data-position-ms')) > end, volynEnd.atMs, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="alert-banner"]')?.className.includes('clear'));
+    await page.keyboard.press(' ');
+    // Hover shows the region's name and, under alert, how long it has lasted.
+    await page.locator('[data-testid="scrubber"]').fill(String(volynStart.atMs + 30 * 60_000));
+    await page.waitForSelector('[data-region="UA-07"][data-state="alert"]');
+    await page.focus('[data-region="UA-07"]');
+    await page.waitForFunction(() => /Volyn — Air-raid alert · under alert for 0:30/.test(document.querySelector('.map-info')?.textContent ?? ''));
+    // Filters: by type, then by region.
+    const all = await page.$$eval('[data-testid="feed"] li', (els) => els.length);
+    await page.selectOption('[aria-label="Filter by type"]', 'alert.start');
+    const types = await page.$$eval('[data-testid="feed"] li', (els) => els.map((e) => e.getAttribute('data-type')));
+    expect(types.length).toBeGreaterThan(0);
+    expect(types.length).toBeLessThan(all);
+    expect(new Set(types)).toEqual(new Set(['alert.start']));
+    await page.selectOption('[aria-label="Filter by type"]', '');
+    await page.selectOption('[aria-label="Filter by region"]', 'UA-07');
+    const texts = await page.$$eval('[data-testid="feed"] li .text', (els) => els.map((e) => e.textContent ?? ''));
+    expect(texts.length).toBeGreaterThan(0);
+    expect(texts.every((t) => /Volyn/.test(t))).toBe(true);
+    await page.close();
+  });
+
   it('writes no errors to the browser console', () => {
     expect(browser.errors).toEqual([]);
   });
