@@ -34,6 +34,8 @@ export class NightMap {
   private readonly tracks = new Map<string, TrackMark>();
   private readonly info: HTMLElement;
   private shownImpacts = -1;
+  /** Every reported position of every track in the scenario, in time order: where each group goes next. */
+  private readonly routes = new Map<string, Array<{ atMs: number; position: readonly [number, number] }>>();
   private lastState: NightState | undefined;
   private focused: string | undefined;
 
@@ -89,6 +91,16 @@ export class NightMap {
     this.element.querySelector('.credit')!.textContent = t('credit', lang);
   }
 
+  /** The scenario's reported track positions, so groups can move between one report and the next. */
+  setRoutes(events: readonly ScenarioEvent[]): void {
+    for (const e of events) {
+      if (e.type !== 'threat.move') continue;
+      const list = this.routes.get(e.trackId) ?? [];
+      list.push({ atMs: e.atMs, position: [e.position[0], e.position[1]] });
+      this.routes.set(e.trackId, list);
+    }
+  }
+
   /** Launch sites and other places outside both countries, as faint points with their names. */
   drawPlaces(events: readonly ScenarioEvent[]): void {
     const layer = s('g', { class: 'places', 'aria-hidden': 'true' });
@@ -139,16 +151,14 @@ export class NightMap {
     }
   }
 
-  /** Moves the groups between their reported positions for the current scenario position. */
+  /** Moves each group from its last reported position towards its next one, for the current position. */
   animate(positionMs: number): void {
     for (const mark of this.tracks.values()) {
-      let x = mark.to[0];
-      let y = mark.to[1];
+      let [x, y] = mark.from;
       if (!this.reducedMotion && mark.toMs > mark.fromMs) {
-        // Onward from the last report at the same pace, at most one reporting period ahead.
-        const k = Math.min(1, Math.max(0, (positionMs - mark.toMs) / (mark.toMs - mark.fromMs)));
-        x = mark.to[0] + (mark.to[0] - mark.from[0]) * k;
-        y = mark.to[1] + (mark.to[1] - mark.from[1]) * k;
+        const k = Math.min(1, Math.max(0, (positionMs - mark.fromMs) / (mark.toMs - mark.fromMs)));
+        x += (mark.to[0] - mark.from[0]) * k;
+        y += (mark.to[1] - mark.from[1]) * k;
       }
       mark.group.setAttribute('transform', `translate(${x.toFixed(1)} ${y.toFixed(1)})`);
     }
@@ -172,13 +182,17 @@ export class NightMap {
       const label = s('text', { x: 7, y: 4, class: 'track-count' });
       const group = s('g', { class: `track threat-${track.threat}`, 'data-track': track.trackId }, s('circle', { r: track.threat === 'drone' ? 4 : 5 }), label);
       this.trackLayer.append(group);
-      mark = { group, label, from: [xy[0], xy[1]], to: [xy[0], xy[1]], fromMs: track.atMs, toMs: track.atMs };
+      mark = { group, label, from: [xy[0], xy[1]], to: [xy[0], xy[1]], fromMs: -1, toMs: -1 };
       this.tracks.set(track.trackId, mark);
-    } else if (mark.toMs !== track.atMs) {
-      mark.from = mark.to;
-      mark.fromMs = mark.toMs;
-      mark.to = [xy[0], xy[1]];
-      mark.toMs = track.atMs;
+    }
+    if (mark.fromMs !== track.atMs) {
+      // From this report to the next one the scenario holds (none: the group stays where it is).
+      const next = this.routes.get(track.trackId)?.find((r) => r.atMs > track.atMs);
+      const nextXy = next && this.projection([next.position[0], next.position[1]]);
+      mark.from = [xy[0], xy[1]];
+      mark.fromMs = track.atMs;
+      mark.to = nextXy ? [nextXy[0], nextXy[1]] : [xy[0], xy[1]];
+      mark.toMs = next && nextXy ? next.atMs : track.atMs;
     }
     mark.label.textContent = String(track.count);
   }

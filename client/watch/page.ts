@@ -23,6 +23,7 @@ export function watchPage(root: HTMLElement, scenario: Scenario, sessionId: stri
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
   const map = new NightMap(lang, reducedMotion);
   map.drawPlaces(scenario.events);
+  map.setRoutes(scenario.events);
   const impacts = scenario.events.filter((e): e is Extract<ScenarioEvent, { type: 'impact' }> => e.type === 'impact');
   const feed = new FeedView(lang, scenario.startMs, scenario.sources);
   const siren = new Siren();

@@ -230,6 +230,30 @@ describe('the watch page', () => {
     await page.close();
   });
 
+  it('moves a tracked group smoothly between its reported positions, with its count', async () => {
+    const moves = seed.events.filter((e): e is Extract<typeof e, { type: 'threat.move' }> => e.type === 'threat.move' && e.trackId === 'd1-north-kyiv');
+    const [a, b] = [moves[3]!, moves[4]!];
+    const s = await createSession(server, { scenarioId: '2025-12-06-barrage', autoplay: false, positionMs: a.atMs + 1 });
+    const page = await browser.newPage();
+    await openAsInstructor(page, s.id, s.instructorToken);
+    const at = async (ms: number) => {
+      await page.locator('[data-testid="scrubber"]').fill(String(ms));
+      await page.waitForFunction((p) => Number(document.querySelector('[data-testid="clock"]')?.getAttribute('data-position-ms')) === p, ms);
+      await page.waitForTimeout(100);
+      const transform = await page.getAttribute('[data-track="d1-north-kyiv"]', 'transform');
+      const [x, y] = /translate\(([\d.-]+) ([\d.-]+)\)/.exec(transform ?? '')!.slice(1).map(Number) as [number, number];
+      return { x, y, count: await page.textContent('[data-track="d1-north-kyiv"] .track-count') };
+    };
+    const start = await at(Math.ceil(a.atMs / 1000) * 1000);
+    const middle = await at(Math.round((a.atMs + b.atMs) / 2000) * 1000);
+    const end = await at(Math.floor((b.atMs - 1) / 1000) * 1000);
+    expect(start.count).toBe(String(a.count));
+    expect(Math.hypot(end.x - start.x, end.y - start.y)).toBeGreaterThan(3);
+    expect(Math.abs(middle.x - (start.x + end.x) / 2)).toBeLessThan(2);
+    expect(Math.abs(middle.y - (start.y + end.y) / 2)).toBeLessThan(2);
+    await page.close();
+  });
+
   it('writes no errors to the browser console', () => {
     expect(browser.errors).toEqual([]);
   });
