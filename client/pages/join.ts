@@ -3,6 +3,7 @@
  * in the shelter when the alert comes. Answers are acknowledged by the server before they show.
  */
 import { io } from 'socket.io-client';
+import { stateFromSnapshot } from '../../server/contract/snapshot-state.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/contract/socket.ts';
 import type { Socket } from 'socket.io-client';
 import { reduce } from '../../server/domain/reduce.ts';
@@ -48,7 +49,7 @@ function traineeView(root: HTMLElement, sessionId: string, joinCode: string, nam
   };
   socket.on('welcome', (w) => sessionStorage.setItem(key, JSON.stringify(w)));
   socket.on('snapshot', (s) => {
-    state = { regions: s.regions, counters: s.counters, tracks: s.tracks, jetsScrambled: s.jetsScrambled, closedAirports: s.closedAirports, carriersAirborne: s.carriersAirborne };
+    state = stateFromSnapshot(s);
     render();
   });
   socket.on('events', (events) => {

@@ -5,6 +5,7 @@
  * page starts an equal one at the same moment and carries on.
  */
 import { io, type Socket } from 'socket.io-client';
+import { stateFromSnapshot } from '../../server/contract/snapshot-state.ts';
 import type { ClockMessage, Snapshot } from '../../server/contract/session.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/contract/socket.ts';
 import type { ScenarioEvent, TimelineEvent } from '../../server/domain/events.ts';
@@ -80,7 +81,7 @@ export class Connection {
       if (error.data?.error?.code === 'session_not_found') void this.recreate();
     });
     socket.on('snapshot', (snapshot) => {
-      this.state = { regions: snapshot.regions, counters: snapshot.counters, tracks: snapshot.tracks, jetsScrambled: snapshot.jetsScrambled, closedAirports: snapshot.closedAirports, carriersAirborne: snapshot.carriersAirborne };
+      this.state = stateFromSnapshot(snapshot);
       this.lastSeq = snapshot.seq;
       this.setClock(snapshot.clock);
       this.on.snapshot(snapshot);

@@ -1,5 +1,6 @@
 /** Real servers on ephemeral ports, and real socket.io clients that record what they receive. */
 import { pino } from 'pino';
+import { stateFromSnapshot } from '../../server/contract/snapshot-state.ts';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClockMessage, CreatedSession, Roster, Snapshot } from '../../server/contract/session.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/contract/socket.ts';
@@ -53,7 +54,7 @@ export class Recorder {
     this.socket = connect(server.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
     this.socket.on('snapshot', (s) => {
       this.snapshots.push(s);
-      this.state = { regions: s.regions, counters: s.counters, tracks: s.tracks, jetsScrambled: s.jetsScrambled, closedAirports: s.closedAirports, carriersAirborne: s.carriersAirborne };
+      this.state = stateFromSnapshot(s);
       this.lastSeq = s.seq;
     });
     this.socket.on('events', (events) => {
