@@ -53,9 +53,8 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   const { registry, logger } = options;
   const io: SimServer = new Server(httpServer, {
     serveClient: false,
+    // Resume is the protocol's own (lastSeq), so socket.io's connection-state recovery stays off.
     maxHttpBufferSize: TRANSPORT_MAX_BYTES,
-    // Resume is the protocol's own (lastSeq); socket.io's recovery would duplicate it.
-    connectionStateRecovery: undefined,
   });
   registry.sink = socketSink(io);
   const limiter = messageLimiter(limits);
