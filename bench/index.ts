@@ -4,6 +4,7 @@
  * with fixed numbers: these machines are shared and noisy.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { runFanoutBench } from './fanout.ts';
 import { runReplayBench } from './replay.ts';
 
 const positive = (value: string): number => {
@@ -12,22 +13,31 @@ const positive = (value: string): number => {
   return n;
 };
 
+/** `1000` or `1000,5000`: one run per count. */
+const counts = (value: string): number[] => value.split(',').map((part) => positive(part.trim()));
+
 const program = new Command()
   .name('npm run bench --')
   .description('benchmarks of the simulator, each beside a baseline measured in the same run')
-  .argument('[suite]', 'which suite: replay', 'replay')
+  .argument('[suite]', 'which suite: replay, fanout', 'replay')
   .option('--events <n>', 'events in the generated scenario', positive, 100_000)
   .option('--seed <n>', 'seed of the generated scenario', positive, 1)
   .option('--repeats <n>', 'measured repeats (after one warm-up)', positive, 5)
+  .option('--clients <n[,n…]>', 'fanout: viewers per run, or a list of counts', counts, [1_000])
+  .option('--window <seconds>', 'fanout: wall seconds of the 60x run (its densest stretch of the night)', positive, 60)
+  .option('--load-processes <n>', 'fanout: processes the viewers are spread over', positive, 1)
   .option('--out <file>', 'where to write the JSON results')
   .configureOutput({ outputError: (text, write) => write(`${text.trimEnd().split('\n')[0]} (see --help)\n`) })
-  .action(async (suite: string, options: { events: number; seed: number; repeats: number; out?: string }) => {
+  .action(async (suite: string, options: { events: number; seed: number; repeats: number; clients: number[]; window: number; loadProcesses: number; out?: string }) => {
     switch (suite) {
       case 'replay':
         await runReplayBench({ ...options, out: options.out ?? 'bench/results/replay.json' });
         break;
+      case 'fanout':
+        await runFanoutBench({ clients: options.clients, window: options.window, loadProcesses: options.loadProcesses, out: options.out ?? 'bench/results/fanout.json' });
+        break;
       default:
-        program.error(`error: unknown suite '${suite}'; expected: replay`);
+        program.error(`error: unknown suite '${suite}'; expected: replay, fanout`);
     }
   });
 
