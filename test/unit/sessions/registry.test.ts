@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ScenarioStore } from '../../../server/scenario/store.ts';
+import { NULL_SINK } from '../../../server/sessions/sink.ts';
+import { SessionRegistry, normalizeJoinCode } from '../../../server/sessions/registry.ts';
+import { scenarioOf, marker } from '../../helpers/scenario.ts';
+
+function registry(now: () => number) {
+  const scenarios = new ScenarioStore();
+  scenarios.add({ ...scenarioOf([marker(0, 'A'), marker(60_000, 'B')]), id: 'tiny' }, 'upload');
+  return new SessionRegistry({ scenarios, sink: NULL_SINK, idleMs: 10 * 60_000, now });
+}
+
+const request = { scenarioId: 'tiny', speed: 1, positionMs: 0, autoplay: false, loop: false, kind: 'drill' as const };
+
+describe('session registry', () => {
+  it('reaps sessions nobody has used for the idle time, and keeps those in use', () => {
+    let now = Date.now();
+    const reg = registry(() => now);
+    const idle = reg.create(request);
+    const watched = reg.create(request);
+    const touched = reg.create(request);
+    watched.connect();
+    now += 9 * 60_000;
+    touched.lastActivityMs = now;
+    expect(reg.reapIdle()).toBe(0);
+    now += 2 * 60_000;
+    expect(reg.reapIdle()).toBe(1);
+    expect(reg.get(idle.id)).toBeUndefined();
+    expect(idle.isDisposed).toBe(true);
+    expect(reg.get(watched.id)).toBe(watched);
+    expect(reg.get(touched.id)).toBe(touched);
+    expect(reg.byCode(idle.joinCode)).toBeUndefined();
+    reg.close();
+  });
+
+  it('finds drills by join code whatever its case, spaces and dashes', () => {
+    const reg = registry(Date.now);
+    const s = reg.create(request);
+    const spoken = `${s.joinCode.slice(0, 3).toLowerCase()} - ${s.joinCode.slice(3)}`;
+    expect(reg.byCode(spoken)).toBe(s);
+    expect(normalizeJoinCode(' ab-c 1 ')).toBe('ABC1');
+    reg.close();
+  });
+});
