@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { controlSchema, speedSchema, type ClockState } from '../domain/control.ts';
-import { localizedTextSchema, regionCodeSchema, scenarioEventSchema, timelineEventSchema, type ScenarioEvent } from '../domain/events.ts';
+import { localizedTextSchema, type ScenarioEvent } from '../domain/events.ts';
 import type { Counters, NightState, RegionState, Track } from '../domain/state.ts';
 
 export const SESSION_KINDS = ['watch', 'drill'] as const;
@@ -76,8 +76,5 @@ export interface Roster {
   readonly participants: readonly RosterEntry[];
 }
 
-/** An ad-hoc event an instructor injects at the current position. */
-export const injectSchema = z.object({ event: z.unknown() });
-
-export const recentEventSchema = scenarioEventSchema;
-export { timelineEventSchema, regionCodeSchema };
+/** An ad-hoc event an instructor injects at the current position; the event itself is checked by the session. */
+export const injectSchema = z.strictObject({ event: z.unknown() });

@@ -195,7 +195,6 @@ export const injectedEventSchema = eventUnion({
   text: localizedTextSchema.optional(),
   note: z.string().min(1).max(500).optional(),
 });
-export type InjectedEvent = z.output<typeof injectedEventSchema>;
 
 /** An event of a loaded scenario: sorted, timed, with its text. */
 export const scenarioEventSchema = eventUnion(normalizedEnvelope);

@@ -56,7 +56,6 @@ export const scenarioFileSchema = scenarioHeaderSchema.extend({
   carriers: z.array(carrierSchema).default([]).describe('missile carriers airborne, compiled into alerts'),
   events: z.array(inputEventSchema).default([]),
 });
-export type ScenarioFile = z.input<typeof scenarioFileSchema>;
 
 /** A loaded scenario: what the engine replays and `GET /api/scenarios/:id` returns. */
 export const scenarioSchema = z.object({

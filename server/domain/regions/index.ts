@@ -43,10 +43,6 @@ const aliasToCode = new Map<string, string>(
 /** Codes accepted on input: current codes plus Poland's pre-2018 letter codes. */
 export const ACCEPTED_REGION_CODES = [...REGION_CODES, ...aliasToCode.keys()] as [string, ...string[]];
 
-export function isRegionCode(code: string): boolean {
-  return byCode.has(code);
-}
-
 /** The current code for a current code or an alias; undefined when unknown. Case-insensitive. */
 export function canonicalRegionCode(input: string): string | undefined {
   const upper = input.trim().toUpperCase();

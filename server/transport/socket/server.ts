@@ -7,7 +7,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { ApiError, parseOr, type ErrorBody } from '../../contract/errors.ts';
-import { controlSchema } from '../../contract/session.ts';
+import { controlSchema, injectSchema } from '../../contract/session.ts';
 import { shelterSchema, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../contract/socket.ts';
 import type { Participant } from '../../sessions/participants.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
@@ -149,9 +149,8 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     socket.on('inject', (...args: unknown[]) =>
       handle('inject', args, () => {
         requireInstructor('inject events');
-        const payload = args[0];
-        if (typeof payload !== 'object' || payload === null || !('event' in payload)) throw new ApiError('invalid_request', 'send { event: { type, ... } }');
-        return { event: session.inject((payload as { event: unknown }).event) };
+        const { event } = parseOr(injectSchema, args[0], 'invalid_request', 'inject: send { event: { type, ... } }');
+        return { event: session.inject(event) };
       }),
     );
     socket.on('shelter', (...args: unknown[]) =>

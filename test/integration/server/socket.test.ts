@@ -202,6 +202,8 @@ describe('socket protocol: hostile input', () => {
     expect(notAControl).toMatchObject({ ok: false, error: { code: 'invalid_control' } });
     const badEvent = await emitWithAck<{ ok: boolean; error: { code: string } }>(attacker.socket, 'inject', { event: { type: 'alert.start', region: 'XX-1' } });
     expect(badEvent).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const notAnInjection = await emitWithAck<{ ok: boolean; error: { code: string } }>(attacker.socket, 'inject', 'alert everywhere');
+    expect(notAnInjection).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
 
     // A flood: the first messages pass, the rest are refused, and past 200 refusals in a
     // second the connection is closed.

@@ -193,48 +193,42 @@ describe('frames', () => {
   const dense = scenarioOf([marker(0, 'A'), marker(5, 'B'), marker(10, 'C'), marker(40, 'D')]);
   const denseTimeline = new Timeline(dense.events, dense.durationMs);
 
-  it('events falling due within one frame of the last batch go out together at the frame boundary', () => {
+  function runDense(controls: string, expected: string, values: Record<string, string>) {
     const scheduler = new TestScheduler((actual, wanted) => expect(actual).toEqual(wanted));
     scheduler.run(({ hot, expectObservable }) => {
       const engine = new ReplayEngine(denseTimeline, { scheduler, clockIntervalMs: 0, frameMs: 16 });
-      expectObservable(engine.output$.pipe(map(describeOutput))).toBe('(pA) 12ms b 23ms (Dx)', {
-        p: clock('control', 0, true),
-        A: 'events A',
-        b: 'events BC',
-        D: 'events D',
-        x: clock('end', 40, false),
-      });
-      engine.connect(hot('p', C));
+      expectObservable(engine.output$.pipe(map(describeOutput))).toBe(expected, values);
+      engine.connect(hot(controls, C));
+    });
+  }
+
+  it('events falling due within one frame of the last batch go out together at the frame boundary', () => {
+    runDense('p', '(pA) 12ms b 23ms (Dx)', {
+      p: clock('control', 0, true),
+      A: 'events A',
+      b: 'events BC',
+      D: 'events D',
+      x: clock('end', 40, false),
     });
   });
 
   it('a pause flushes events already due but held back by the frame limit', () => {
-    const scheduler = new TestScheduler((actual, wanted) => expect(actual).toEqual(wanted));
-    scheduler.run(({ hot, expectObservable }) => {
-      const engine = new ReplayEngine(denseTimeline, { scheduler, clockIntervalMs: 0, frameMs: 16 });
-      expectObservable(engine.output$.pipe(map(describeOutput))).toBe('(pA) 8ms (bz)', {
-        p: clock('control', 0, true),
-        A: 'events A',
-        b: 'events BC',
-        z: clock('control', 12, false),
-      });
-      engine.connect(hot('p 11ms z', C));
+    runDense('p 11ms z', '(pA) 8ms (bz)', {
+      p: clock('control', 0, true),
+      A: 'events A',
+      b: 'events BC',
+      z: clock('control', 12, false),
     });
   });
 
   it('a speed change first delivers what the frame limit was holding back, then re-anchors', () => {
-    const scheduler = new TestScheduler((actual, wanted) => expect(actual).toEqual(wanted));
-    scheduler.run(({ hot, expectObservable }) => {
-      const engine = new ReplayEngine(denseTimeline, { scheduler, clockIntervalMs: 0, frameMs: 16 });
-      expectObservable(engine.output$.pipe(map(describeOutput))).toBe('(pA) 8ms (bs) 12ms (Dx)', {
-        p: clock('control', 0, true),
-        A: 'events A',
-        b: 'events BC',
-        s: clock('control', 12, true, 2),
-        D: 'events D',
-        x: clock('end', 40, false, 2),
-      });
-      engine.connect(hot('p 11ms 2', C));
+    runDense('p 11ms 2', '(pA) 8ms (bs) 12ms (Dx)', {
+      p: clock('control', 0, true),
+      A: 'events A',
+      b: 'events BC',
+      s: clock('control', 12, true, 2),
+      D: 'events D',
+      x: clock('end', 40, false, 2),
     });
   });
 });
