@@ -132,6 +132,14 @@ describe('the watch page', () => {
     await atPage.waitForFunction((p) => Number(document.querySelector('[data-testid="clock"]')?.getAttribute('data-position-ms')) === p, expected);
     expect(await atPage.textContent('[data-testid="clock"]')).toContain('05:20');
     await atPage.waitForFunction((n) => [...document.querySelectorAll('[data-region]')].filter((e) => e.getAttribute('data-state') === 'alert').length >= n, 24);
+    // The map's furniture: faint neighbours, the credit, launch sites and places abroad, impacts by kind, the timeline's histogram and markers.
+    expect(await atPage.$$eval('.context .country', (els) => els.length)).toBeGreaterThanOrEqual(5);
+    expect(await atPage.textContent('.map-figure figcaption')).toContain('Natural Earth');
+    expect(await atPage.$$eval('.place-label', (els) => els.map((e) => e.textContent))).toEqual(expect.arrayContaining(['Ryazan', 'Kursk area']));
+    expect(await atPage.$$eval('.impact.target-rail', (els) => els.length)).toBe(2);
+    expect(await atPage.$$eval('.impact.target-energy', (els) => els.length)).toBeGreaterThan(2);
+    expect(await atPage.$$eval('.histogram rect', (els) => els.length)).toBe(120);
+    expect(await atPage.$$eval('.marker.siren, .marker.jets, .marker.clear, .marker.alert', (els) => els.length)).toBe(4);
     await atPage.setViewportSize({ width: 390, height: 844 });
     await atPage.screenshot({ path: `${ARTIFACTS}/watch-0520-phone.png`, fullPage: true });
     await atPage.setViewportSize({ width: 1400, height: 900 });

@@ -33,6 +33,18 @@ async function viewers(sessionId: string, n: number): Promise<Recorder[]> {
   return list;
 }
 
+/** Waits for a few more events and checks they arrived within a second of their due time. */
+async function expectOnTime(watcher: Recorder): Promise<void> {
+  const before = watcher.events.length;
+  await until(() => watcher.events.length > before + 10, 'more events for the watcher');
+  const clock = watcher.clocks.at(-1)!;
+  const lateness = watcher.events
+    .filter((e) => e.seq > clock.seq)
+    .map((e) => watcher.receivedAt.get(e.seq)! - (clock.serverTimeMs + (e.atMs - clock.positionMs) / clock.speed));
+  expect(lateness.length).toBeGreaterThan(5);
+  expect(Math.max(...lateness)).toBeLessThan(1000);
+}
+
 describe('socket protocol: many clients, one sequence', () => {
   it('gives 50 clients identical sequences with no gap; a late joiner\'s snapshot equals what the others folded', async () => {
     const s = await createSession(server, { scenarioId: 'fast', speed: 600, autoplay: false });
@@ -214,16 +226,21 @@ describe('socket protocol: hostile input', () => {
     expect(answers.filter((a) => a.ok).length).toBeLessThanOrEqual(40);
 
     // Meanwhile the watcher's events kept arriving close to their due time.
-    const before = watcher!.events.length;
-    await until(() => watcher!.events.length > before + 10, 'more events for the watcher');
-    const clock = watcher!.clocks.at(-1)!;
-    const lateness = watcher!.events
-      .filter((e) => e.seq > clock.seq)
-      .map((e) => watcher!.receivedAt.get(e.seq)! - (clock.serverTimeMs + (e.atMs - clock.positionMs) / clock.speed));
-    expect(lateness.length).toBeGreaterThan(5);
-    expect(Math.max(...lateness)).toBeLessThan(1000);
+    await expectOnTime(watcher!);
     watcher!.close();
     attacker.close();
+  });
+
+  it('runs many sessions side by side without slowing one another', async () => {
+    const busy = await Promise.all(Array.from({ length: 6 }, () => createSession(server, { scenarioId: 'fast', speed: 3600, autoplay: false, loop: true })));
+    const busyViewers = (await Promise.all(busy.map((b) => viewers(b.id, 5)))).flat();
+    const s = await createSession(server, { scenarioId: 'fast', speed: 60, autoplay: false });
+    const [watcher] = await viewers(s.id, 1);
+    await Promise.all([...busy, s].map((b) => control(b.id, b.instructorToken, { action: 'play' })));
+    await expectOnTime(watcher!);
+    expect(busyViewers.every((v) => v.snapshots.length > 1)).toBe(true); // they looped, so they were busy
+    for (const r of [watcher!, ...busyViewers]) r.close();
+    await Promise.all(busy.map((b) => control(b.id, b.instructorToken, { action: 'pause' })));
   });
 
   it('does not let a client that stops reading stall the others', async () => {
