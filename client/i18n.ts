@@ -4,6 +4,9 @@ import type { LocalizedText } from '../server/domain/events.ts';
 export const LANGS = ['uk', 'en', 'pl'] as const;
 export type Lang = (typeof LANGS)[number];
 
+/** The locale for dates and numbers in each language. */
+export const LOCALES: Readonly<Record<Lang, string>> = { uk: 'uk-UA', en: 'en-GB', pl: 'pl-PL' };
+
 const STORAGE_KEY = 'air-raid-sim.lang';
 
 export function currentLang(): Lang {
@@ -48,7 +51,8 @@ const WORDS = {
   feed: { en: 'What happened', uk: 'Що сталося', pl: 'Co się stało' },
   reconstructed: { en: 'reconstructed', uk: 'реконструкція', pl: 'rekonstrukcja' },
   reconstructedHint: { en: 'Timing or detail modelled, not reported', uk: 'Час або деталі змодельовано, а не повідомлено', pl: 'Czas lub szczegóły modelowane, nie podane w źródłach' },
-  source: { en: 'source', uk: 'джерело', pl: 'źródło' },
+  source: { en: 'reported by', uk: 'повідомляє', pl: 'podaje' },
+  derivedFrom: { en: 'derived from', uk: 'на основі', pl: 'na podstawie' },
   allTypes: { en: 'All events', uk: 'Усі події', pl: 'Wszystkie zdarzenia' },
   allRegions: { en: 'All regions', uk: 'Усі регіони', pl: 'Wszystkie regiony' },
   follow: { en: 'Region I follow', uk: 'Моя область', pl: 'Mój region' },
@@ -69,6 +73,7 @@ const WORDS = {
   credit: { en: 'Boundaries: Made with Natural Earth (public domain)', uk: 'Кордони: Made with Natural Earth (суспільне надбання)', pl: 'Granice: Made with Natural Earth (domena publiczna)' },
   erroneous: { en: 'sounded by mistake', uk: 'помилково', pl: 'omyłkowo' },
   since: { en: 'under alert for', uk: 'тривога триває', pl: 'alarm trwa' },
+  underAlertSince: { en: 'under alert since', uk: 'під тривогою з', pl: 'pod alarmem od' },
   back: { en: 'All scenarios', uk: 'Усі сценарії', pl: 'Wszystkie scenariusze' },
   shelter: { en: 'I am in the shelter', uk: 'Я в укритті', pl: 'Jestem w schronie' },
   name: { en: 'Your name', uk: 'Ваше ім’я', pl: 'Twoje imię' },

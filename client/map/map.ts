@@ -9,7 +9,7 @@ import { REGIONS, regionByCode } from '../../server/domain/regions/index.ts';
 import { REGION_FEATURES } from '../../server/domain/regions/geometry.ts';
 import type { NightState, RegionState, Track } from '../../server/domain/state.ts';
 import { h, s } from '../dom.ts';
-import { pick, t, type Lang } from '../i18n.ts';
+import { LOCALES, pick, t, type Lang } from '../i18n.ts';
 import { MAP_HEIGHT, MAP_WIDTH, contextFeatures, makeProjection, pathFor } from './projection.ts';
 
 interface TrackMark {
@@ -106,7 +106,8 @@ export class NightMap {
     const layer = s('g', { class: 'places', 'aria-hidden': 'true' });
     const seen = new Set<string>();
     for (const e of events) {
-      const place = e.type === 'launch' ? { name: e.from.name, position: e.from.position } : e.type === 'impact' && !e.region && e.position ? { name: e.place, position: e.position } : undefined;
+      const found = e.type === 'launch' ? { name: e.from.name, position: e.from.position } : e.type === 'impact' && !e.region && e.position ? { name: e.place, position: e.position } : undefined;
+      const place = found && { name: pick(found.name, this.lang), position: found.position };
       if (!place || seen.has(place.name)) continue;
       seen.add(place.name);
       const xy = this.projection([place.position[0], place.position[1]]);
@@ -212,12 +213,21 @@ export class NightMap {
     this.info.dataset.sinceMs = state?.alert ? String(state.alert.sinceMs) : '';
   }
 
-  /** The alert duration shown for the focused region, refreshed as the night plays. */
-  refreshInfo(positionMs: number): void {
+  /**
+   * The alert duration shown for the focused region, refreshed as the night plays; for an alert
+   * begun before the night (Luhansk oblast's, since April 2022), the date it began instead.
+   */
+  refreshInfo(positionMs: number, startMs: number, timeZone: string): void {
     const since = this.info.dataset.sinceMs;
     if (!this.focused || !since) return;
-    const minutes = Math.max(0, Math.round((positionMs - Number(since)) / 60_000));
     const base = this.info.textContent?.split(' · ')[0] ?? '';
+    const sinceMs = Number(since);
+    if (sinceMs < 0) {
+      const when = new Intl.DateTimeFormat(LOCALES[this.lang], { dateStyle: 'long', timeStyle: 'short', timeZone }).format(startMs + sinceMs);
+      this.info.textContent = `${base} · ${t('underAlertSince', this.lang)} ${when}`;
+      return;
+    }
+    const minutes = Math.max(0, Math.round((positionMs - sinceMs) / 60_000));
     this.info.textContent = `${base} · ${t('since', this.lang)} ${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
   }
 }

@@ -84,8 +84,17 @@ export class FeedView {
     const time = `${localTime(this.startMs, event.atMs, KYIV)}${polish ? ` (${t('warsaw', this.lang)} ${localTime(this.startMs, event.atMs, WARSAW)})` : ''}`;
     const li = h('li', { 'data-seq': seq, 'data-type': event.type, class: `item type-${event.type.replace('.', '-')}` }, h('time', {}, time), ' ', h('span', { class: 'text' }, pick(event.text, this.lang)));
     if (event.reconstructed) li.append(' ', h('span', { class: 'reconstructed', title: t('reconstructedHint', this.lang) }, `≈ ${t('reconstructed', this.lang)}`));
+    // "Reported by" only for what a source reports itself; a model's sources are what it drew on.
     const source = event.source ? this.sources.get(event.source) : undefined;
-    if (source) li.append(' ', h('a', { href: source.url, target: '_blank', rel: 'noopener noreferrer', class: 'source', title: source.title }, `${t('source', this.lang)}: ${source.publisher}`));
+    if (source) li.append(' ', this.sourceLink(source, 'source'));
+    for (const id of event.basis ?? []) {
+      const basis = this.sources.get(id);
+      if (basis) li.append(' ', this.sourceLink(basis, 'derivedFrom'));
+    }
     return li;
+  }
+
+  private sourceLink(source: Source, label: 'source' | 'derivedFrom'): HTMLAnchorElement {
+    return h('a', { href: source.url, target: '_blank', rel: 'noopener noreferrer', class: label === 'source' ? 'source' : 'source basis', title: source.title }, `${t(label, this.lang)}: ${source.publisher}`);
   }
 }

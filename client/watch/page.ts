@@ -134,7 +134,7 @@ export function watchPage(root: HTMLElement, scenario: Scenario, sessionId: stri
     }
     map.renderImpacts([...impacts.filter((e) => e.atMs <= position), ...connection.live.filter((e): e is Extract<ScenarioEvent, { type: 'impact' }> => e.type === 'impact')]);
     map.animate(position);
-    map.refreshInfo(position);
+    map.refreshInfo(position, scenario.startMs, scenario.timeZone);
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);

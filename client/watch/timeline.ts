@@ -116,7 +116,7 @@ export class TimelineView {
     for (const e of events) {
       if (e.type === 'jets.scrambled') found.push({ atMs: e.atMs, label: 'jets scrambled', kind: 'jets' });
       if (e.type === 'siren.start') found.push({ atMs: e.atMs, label: 'sirens', kind: 'siren' });
-      if (e.type === 'impact' && e.region && ((e.injured ?? 0) > 0 || e.target === 'rail')) found.push({ atMs: e.atMs, label: e.place, kind: 'hit' });
+      if (e.type === 'impact' && e.region && ((e.injured ?? 0) > 0 || e.target === 'rail')) found.push({ atMs: e.atMs, label: e.place.en, kind: 'hit' });
     }
     const ends = events.filter((e) => e.type === 'alert.end');
     if (ends.length) found.push({ atMs: ends[ends.length - 1]!.atMs, label: 'all clear', kind: 'clear' });

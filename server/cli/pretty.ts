@@ -5,6 +5,7 @@
 import { styleText } from 'node:util';
 import { eventRegion, type ScenarioEvent } from '../domain/events.ts';
 import { regionByCode } from '../domain/regions/index.ts';
+import type { OpeningAlert } from '../domain/scenario.ts';
 import { formatLocalTime } from '../domain/time.ts';
 
 export interface PrettyOptions {
@@ -44,6 +45,22 @@ export function formatPretty(event: ScenarioEvent, options: PrettyOptions): stri
   const region = eventRegion(event);
   const where = region ? ` ${regionByCode(region)?.name.en ?? region} [${region}]` : '';
   const mark = event.reconstructed ? paint('gray', ' ≈reconstructed') : '';
-  const source = event.source ? paint('gray', ` (source: ${event.source})`) : '';
-  return `${paint('bold', time)}  ${paint(TYPE_STYLE[event.type], event.type.padEnd(16))}${where}  ${event.text.en}${warsaw}${mark}${source}`;
+  // "Reported by" only for a source that reports the event itself; a model's sources are its basis.
+  const source = event.source ? paint('gray', ` (reported by ${event.source})`) : '';
+  const basis = event.basis ? paint('gray', ` (derived from ${event.basis.join(', ')})`) : '';
+  return `${paint('bold', time)}  ${paint(TYPE_STYLE[event.type], event.type.padEnd(16))}${where}  ${event.text.en}${warsaw}${mark}${source}${basis}`;
+}
+
+/** An alert already on when the replay begins, as `run` lists them before the first event. */
+export function formatOpeningAlert(alert: OpeningAlert, options: PrettyOptions): string {
+  const paint = (style: Style | undefined, text: string) => (options.color && style ? styleText(style, text) : text);
+  const name = `${regionByCode(alert.region)?.name.en ?? alert.region} [${alert.region}]`;
+  const since = formatSince(alert.since);
+  const source = alert.source ? paint('gray', ` (reported by ${alert.source})`) : '';
+  return `${paint('bold', formatLocalTime(options.startMs, options.timeZone, true))}  ${paint('red', 'under alert'.padEnd(16))} ${name}  under alert since ${since}${source}`;
+}
+
+/** "2022-04-04 19:45" from an ISO time with offset, as people read it where it was written. */
+export function formatSince(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }

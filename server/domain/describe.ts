@@ -16,6 +16,7 @@ const THREAT_WORDS: Record<ThreatKind, Words> = {
   aeroballistic_missile: { en: 'aeroballistic missiles', uk: 'аеробалістичні ракети', pl: 'pociski aerobalistyczne' },
   guided_bomb: { en: 'guided bombs', uk: 'керовані авіабомби', pl: 'bomby kierowane' },
   aircraft: { en: 'missile carriers airborne', uk: 'зліт носіїв ракет', pl: 'nosiciele rakiet w powietrzu' },
+  unspecified: { en: 'reason not stated', uk: 'причину не вказано', pl: 'przyczyny nie podano' },
 };
 
 const COUNTRY_WORDS: Record<'UA' | 'PL', Words> = {
@@ -25,9 +26,35 @@ const COUNTRY_WORDS: Record<'UA' | 'PL', Words> = {
 
 const LANGS: readonly Lang[] = ['en', 'uk', 'pl'];
 
+/**
+ * Weapon and aircraft names as each language writes them: Ukrainian in Cyrillic, Polish with its
+ * own transliteration of the Russian designations (Ch-101, Kinżał).
+ */
+const MODEL_NAMES: Readonly<Record<string, Words>> = {
+  'Shahed/Gerbera': { en: 'Shahed/Gerbera', uk: '«Шахед»/«Гербера»', pl: 'Shahed/Gerbera' },
+  'Kh-101': { en: 'Kh-101', uk: 'Х-101', pl: 'Ch-101' },
+  Kalibr: { en: 'Kalibr', uk: '«Калібр»', pl: 'Kalibr' },
+  'Iskander-K': { en: 'Iskander-K', uk: '«Іскандер-К»', pl: 'Iskander-K' },
+  'Iskander-M/KN-23': { en: 'Iskander-M/KN-23', uk: '«Іскандер-М»/KN-23', pl: 'Iskander-M/KN-23' },
+  'Kinzhal (Kh-47M2)': { en: 'Kinzhal (Kh-47M2)', uk: '«Кинджал» (Х-47М2)', pl: 'Kinżał (Ch-47M2)' },
+  'MiG-31K': { en: 'MiG-31K', uk: 'МіГ-31К', pl: 'MiG-31K' },
+  'Tu-95MS': { en: 'Tu-95MS', uk: 'Ту-95МС', pl: 'Tu-95MS' },
+  'Tu-160': { en: 'Tu-160', uk: 'Ту-160', pl: 'Tu-160' },
+};
+
+/** A weapon's or an aircraft's name in `lang`, as written in the scenario where the table has none. */
+export function modelName(model: string, lang: Lang): string {
+  return MODEL_NAMES[model]?.[lang] ?? model;
+}
+
 function regionName(code: string | undefined, lang: Lang): string {
   if (code === undefined) return '';
   return regionByCode(code)?.name[lang] ?? code;
+}
+
+/** A name in the language asked for, or in English where the scenario gives no other. */
+function named(text: LocalizedText, lang: Lang): string {
+  return text[lang] ?? text.en;
 }
 
 function threats(list: readonly ThreatKind[], lang: Lang): string {
@@ -61,15 +88,15 @@ export function describeEvent(e: ScenarioEvent): LocalizedText {
       return build(
         (l) =>
           ({ en: 'Launched: ', uk: 'Запуск: ', pl: 'Wystrzelono: ' })[l] +
-          `${e.count} × ${e.model ?? THREAT_WORDS[e.threat][l]} — ${e.from.name}`,
+          `${e.count} × ${e.model ? modelName(e.model, l) : THREAT_WORDS[e.threat][l]} — ${named(e.from.name, l)}`,
       );
     case 'carrier.takeoff':
-      return build((l) => ({ en: 'Airborne: ', uk: 'Зліт: ', pl: 'Start: ' })[l] + `${e.count ? `${e.count} × ` : ''}${e.aircraft}`);
+      return build((l) => ({ en: 'Airborne: ', uk: 'Зліт: ', pl: 'Start: ' })[l] + `${e.count ? `${e.count} × ` : ''}${modelName(e.aircraft, l)}`);
     case 'carrier.landed':
-      return build((l) => ({ en: 'Landed: ', uk: 'Посадка: ', pl: 'Lądowanie: ' })[l] + `${e.count ? `${e.count} × ` : ''}${e.aircraft}`);
+      return build((l) => ({ en: 'Landed: ', uk: 'Посадка: ', pl: 'Lądowanie: ' })[l] + `${e.count ? `${e.count} × ` : ''}${modelName(e.aircraft, l)}`);
     case 'threat.move':
       return build((l) => {
-        if (e.count === 0) return { en: 'Track lost: ', uk: 'Ціль зникла: ', pl: 'Cel utracony: ' }[l] + e.trackId;
+        if (e.count === 0) return { en: 'Group no longer tracked: ', uk: 'Групу більше не відстежують: ', pl: 'Grupa nie jest już śledzona: ' }[l] + THREAT_WORDS[e.threat][l];
         const towards = e.towards ? ` → ${regionName(e.towards, l)}` : '';
         return `${e.count} × ${THREAT_WORDS[e.threat][l]}${towards}`;
       });
@@ -82,7 +109,7 @@ export function describeEvent(e: ScenarioEvent): LocalizedText {
     case 'impact':
       return build((l) => {
         const head = { en: 'Hit: ', uk: 'Влучання: ', pl: 'Trafienie: ' }[l];
-        const where = e.region ? `${e.place}, ${regionName(e.region, l)}` : e.place;
+        const where = e.region ? `${named(e.place, l)}, ${regionName(e.region, l)}` : named(e.place, l);
         const hurt = e.injured ? { en: `; injured: ${e.injured}`, uk: `; поранені: ${e.injured}`, pl: `; ranni: ${e.injured}` }[l] : '';
         const dead = e.killed ? { en: `; killed: ${e.killed}`, uk: `; загиблі: ${e.killed}`, pl: `; zabici: ${e.killed}` }[l] : '';
         return head + where + hurt + dead;

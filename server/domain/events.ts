@@ -30,18 +30,27 @@ export const lonLatSchema = z.tuple([
   z.number().min(-90).max(90).describe('latitude'),
 ]);
 
-export const placeSchema = z.strictObject({
-  name: z.string().min(1),
-  position: lonLatSchema,
-});
-export type Place = z.infer<typeof placeSchema>;
-
 export const localizedTextSchema = z.strictObject({
   en: z.string().min(1),
   uk: z.string().min(1).optional(),
   pl: z.string().min(1).optional(),
 });
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
+
+/**
+ * A name or a note people read: in a file either plain English text or `{ en, uk?, pl? }`;
+ * loaded, always the object, so that the page, the CLI and the feeds have one shape to show.
+ */
+export const readableTextSchema = z.union([
+  z.string().min(1).transform((en): LocalizedText => ({ en })),
+  localizedTextSchema,
+]);
+
+export const placeSchema = z.strictObject({
+  name: readableTextSchema,
+  position: lonLatSchema,
+});
+export type Place = z.output<typeof placeSchema>;
 
 const count = z.number().int().min(1);
 const headcount = z.number().int().min(0);
@@ -106,7 +115,7 @@ const impact = z.strictObject({
   type: z.literal('impact'),
   region: regionCodeSchema.optional(),
   position: lonLatSchema.optional(),
-  place: z.string().min(1),
+  place: readableTextSchema,
   target: z.enum(IMPACT_TARGETS),
   threat: threatKindSchema.optional(),
   debris: z.boolean().optional().describe('damage from the falling debris of a shot-down threat, not a hit'),
@@ -170,7 +179,12 @@ const sourceRef = z.string().regex(SOURCE_ID_PATTERN, 'expected the id of an ent
 const provenance = {
   source: sourceRef.optional().describe('id of the entry in `sources` that reports this event'),
   reconstructed: z.boolean().optional().describe('timing or detail modelled rather than reported'),
-  note: z.string().min(1).optional().describe('how a reconstructed event was derived'),
+  note: readableTextSchema.optional().describe('how a reconstructed event was derived, or what else its source says'),
+  basis: z
+    .array(sourceRef)
+    .min(1)
+    .optional()
+    .describe('entries in `sources` that a modelled event was derived from: they do not report it themselves'),
 };
 
 /** An event as written in a scenario file. */
@@ -193,7 +207,7 @@ const normalizedEnvelope = {
 /** An event an instructor adds during a drill: placed at the current position by the server. */
 export const injectedEventSchema = eventUnion({
   text: localizedTextSchema.optional(),
-  note: z.string().min(1).max(500).optional(),
+  note: readableTextSchema.optional(),
 });
 
 /** An event of a loaded scenario: sorted, timed, with its text. */

@@ -3,7 +3,11 @@
  * and should not carry the validation library for a handful of names.
  */
 
-export const THREAT_KINDS = ['drone', 'cruise_missile', 'ballistic_missile', 'aeroballistic_missile', 'guided_bomb', 'aircraft'] as const;
+/**
+ * `unspecified`: an alert whose reason no source gives, as in the official record of a frontline
+ * oblast's alert that has been on for months.
+ */
+export const THREAT_KINDS = ['drone', 'cruise_missile', 'ballistic_missile', 'aeroballistic_missile', 'guided_bomb', 'aircraft', 'unspecified'] as const;
 export type ThreatKind = (typeof THREAT_KINDS)[number];
 
 /** What can be launched and counted; `aircraft` is a threat in an alert, not a launched weapon. */

@@ -8,7 +8,10 @@ import { LAUNCHED_KINDS, THREAT_KINDS, type LaunchedKind, type ThreatKind } from
 import type { LonLat } from './regions/index.ts';
 
 export interface RegionAlert {
-  /** Scenario position at which the alert began. */
+  /**
+   * Scenario position at which the alert began: negative for an alert already on when the
+   * night starts (Luhansk oblast's has been on since April 2022, about -115,000,000,000 ms).
+   */
   readonly sinceMs: number;
   readonly threats: readonly ThreatKind[];
 }
@@ -61,12 +64,24 @@ export interface NightState {
 const zeroBy = <K extends string>(keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
-export function initialState(): NightState {
+/** An alert on at position 0, as a loaded scenario states it in `initial.alerts`. */
+export interface OpeningAlert {
+  readonly region: string;
+  readonly sinceMs: number;
+  readonly threats: readonly ThreatKind[];
+}
+
+/**
+ * The night at position 0: every region calm, nothing launched, except the alerts the scenario
+ * says were already on (a frontline oblast's alert can be months old when a night begins).
+ */
+export function initialState(opening: readonly OpeningAlert[] = []): NightState {
+  const alerts = new Map(opening.map((a) => [a.region, { sinceMs: a.sinceMs, threats: a.threats }]));
   return {
     regions: Object.fromEntries(
       REGIONS.map((r) => [
         r.code,
-        { code: r.code, country: r.country, alert: null, siren: false, sirenErroneous: false, impacts: 0, outage: false },
+        { code: r.code, country: r.country, alert: alerts.get(r.code) ?? null, siren: false, sirenErroneous: false, impacts: 0, outage: false },
       ]),
     ),
     counters: {
@@ -74,7 +89,7 @@ export function initialState(): NightState {
       intercepted: zeroBy(THREAT_KINDS),
       impacts: 0,
       debris: 0,
-      regionsUnderAlert: 0,
+      regionsUnderAlert: REGIONS.filter((r) => alerts.has(r.code)).length,
       injured: 0,
       killed: 0,
     },

@@ -11,6 +11,7 @@ import {
   localizedTextSchema,
   lonLatSchema,
   placeSchema,
+  readableTextSchema,
   regionCodeSchema,
   threatKindSchema,
 } from './events.ts';
@@ -20,10 +21,20 @@ const atText = z.string().refine(isAtText, { error: (issue) => `${JSON.stringify
 const sourceRef = z.string().regex(SOURCE_ID_PATTERN, 'expected the id of an entry in `sources`');
 const minutes = z.number().min(0).max(24 * 60);
 
-/** Provenance carried onto every event a wave produces. */
+/** Provenance of one reported item (an intercept, a hit): its source reports that very thing. */
 const provenance = {
   source: sourceRef.optional().describe('the entry in `sources` that reports what this item says (its count, its target)'),
-  note: z.string().min(1).optional().describe('how the modelled parts were derived'),
+  note: readableTextSchema.optional().describe('how the modelled parts were derived'),
+};
+
+/**
+ * Provenance of a model (a wave, a carrier, Polish practice): what it is based on. Nothing it
+ * compiles names that source as its `source`, since the source does not report the compiled
+ * events themselves; they list it in `basis` instead.
+ */
+const modelProvenance = {
+  source: sourceRef.optional().describe('the entry in `sources` the model is based on: listed in the `basis` of what it compiles'),
+  note: readableTextSchema.optional().describe('what the model is based on and what is modelled'),
 };
 
 export const waypointSchema = z.union([lonLatSchema, regionCodeSchema]).describe('[lon, lat], or a region code meaning its label point');
@@ -37,11 +48,15 @@ export const waveInterceptSchema = z.strictObject({
 
 export const waveImpactSchema = z.strictObject({
   region: regionCodeSchema.describe('the route must cross it'),
-  place: z.string().min(1),
+  place: readableTextSchema,
   target: z.enum(IMPACT_TARGETS),
-  position: lonLatSchema.optional().describe('by default, where the wave is at that moment'),
+  position: lonLatSchema
+    .optional()
+    .describe('the reported place: the hit is timed when the wave passes nearest to it, which must be within 5 km; by default, where the wave is'),
   debris: z.boolean().optional().describe('damage from falling debris, not a hit'),
-  at: atText.optional().describe('by default, halfway through the passage, or the end of the route in its last region'),
+  at: atText
+    .optional()
+    .describe('a reported time: the wave must then be within 5 km of `position`; by default, see `position`, or halfway through the passage (the end of the route in its last region)'),
   injured: z.number().int().min(0).optional(),
   killed: z.number().int().min(0).optional(),
   text: localizedTextSchema.optional(),
@@ -54,13 +69,17 @@ export const waveSchema = z.strictObject({
   threat: launchedKindSchema,
   model: z.string().min(1).optional(),
   count: z.number().int().min(1),
-  launch: z.strictObject({ at: atText, from: placeSchema }),
+  launch: z.strictObject({
+    at: atText,
+    from: placeSchema,
+    source: sourceRef.optional().describe('an entry in `sources` that reports this launch itself (count and area)'),
+  }),
   route: z.array(waypointSchema).min(1).describe('waypoints after the launch site, in order'),
   speedKmh: z.number().min(30).max(20_000),
   intercepts: z.array(waveInterceptSchema).default([]),
   impacts: z.array(waveImpactSchema).default([]),
   launchEvent: z.boolean().default(true).describe('false when the launch is written as an explicit event instead'),
-  ...provenance,
+  ...modelProvenance,
 });
 export type Wave = z.output<typeof waveSchema>;
 
@@ -75,7 +94,8 @@ export const carrierSchema = z.strictObject({
     .default('nationwide')
     .describe('"nationwide": every Ukrainian region the official alert system covers (all but Crimea and Sevastopol)'),
   threat: threatKindSchema.default('aircraft'),
-  ...provenance,
+  source: sourceRef.optional().describe('the entry in `sources` that reports the take-off (its time may still be modelled)'),
+  note: readableTextSchema.optional().describe('what is reported and what is modelled'),
 });
 export type Carrier = z.output<typeof carrierSchema>;
 
@@ -96,6 +116,9 @@ export const alertingSchema = z.strictObject({
   clearMinutes: minutes.default(15).describe('margin after the last threat has left or ended before the all-clear'),
   mergeGapMinutes: minutes.default(5).describe('alerts in one region closer than this are one alert'),
   movePeriodMinutes: z.number().min(1).max(120).default(5).describe('a threat.move per track this often'),
+  clearSpreadMinutes: minutes
+    .default(0)
+    .describe('modelled all-clears are spread over this many minutes, region by region, as oblast administrations lift them one by one'),
 });
 export type Alerting = z.output<typeof alertingSchema>;
 
@@ -103,6 +126,6 @@ export const polandSchema = z.strictObject({
   scramble: z.boolean().default(true).describe('Operational Command scrambles jets as threats near the border'),
   leadMinutes: minutes.default(30).describe('before a threat enters a Ukrainian region on the Polish border'),
   standDownMinutes: minutes.default(60).describe('after the last threat has left those regions'),
-  ...provenance,
+  ...modelProvenance,
 });
 export type PolandPractice = z.output<typeof polandSchema>;

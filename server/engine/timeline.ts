@@ -5,7 +5,7 @@
  */
 import type { ScenarioEvent } from '../domain/events.ts';
 import { foldEvents } from '../domain/reduce.ts';
-import { initialState, type NightState } from '../domain/state.ts';
+import { initialState, type NightState, type OpeningAlert } from '../domain/state.ts';
 
 /**
  * Events between two stored states. A checkpoint is a reference to an immutable state that
@@ -16,14 +16,21 @@ import { initialState, type NightState } from '../domain/state.ts';
 export const CHECKPOINT_INTERVAL = 64;
 
 export class Timeline {
+  /** The timeline of a loaded scenario, starting from the alerts it says were already on. */
+  static of(scenario: { events: readonly ScenarioEvent[]; durationMs: number; initial: { alerts: readonly OpeningAlert[] } }): Timeline {
+    return new Timeline(scenario.events, scenario.durationMs, CHECKPOINT_INTERVAL, initialState(scenario.initial.alerts));
+  }
+
   private readonly checkpoints: NightState[] = [];
 
   constructor(
     readonly events: readonly ScenarioEvent[],
     readonly durationMs: number,
     private readonly interval = CHECKPOINT_INTERVAL,
+    /** The state at position 0: the scenario's opening alerts. */
+    initial: NightState = initialState(),
   ) {
-    let state = initialState();
+    let state = initial;
     this.checkpoints.push(state);
     for (let start = 0; start + interval <= events.length; start += interval) {
       state = foldEvents(state, events, start, start + interval);
@@ -34,7 +41,7 @@ export class Timeline {
   /** A new timeline with `event` placed at `index` (its time must keep the order). */
   withInserted(index: number, event: ScenarioEvent): Timeline {
     const events = [...this.events.slice(0, index), event, ...this.events.slice(index)];
-    return new Timeline(events, Math.max(this.durationMs, event.atMs), this.interval);
+    return new Timeline(events, Math.max(this.durationMs, event.atMs), this.interval, this.checkpoints[0]);
   }
 
   get length(): number {

@@ -2,35 +2,37 @@
  * The wave compiler: waves (a group launched from a site, flying a route at a speed), missile
  * carriers airborne, and the alerting practice of both countries, expanded into the events a
  * night is made of:
- * - `launch`, then a `threat.move` per track every few minutes (clients interpolate between);
- * - `alert.start` in every Ukrainian region a threat will cross, a lead time (per threat kind)
- *   before it arrives, and `alert.end` once nothing remains over it, plus a margin; a region's
- *   overlapping alerts merge into one, whatever the waves that caused them;
- * - `intercept` and `impact` where the route crosses the regions they name;
- * - for carriers, alerts over many regions at once while they are airborne;
+ * - `launch`, then a `threat.move` per track every few minutes and at every hit (clients
+ *   interpolate between them);
+ * - `intercept` where the route crosses the region named, and `impact` where and when the group
+ *   is: at its nearest approach to a reported place (which must be within 5 km of the route),
+ *   or at a reported time (when the group must be within 5 km of the place);
+ * - alert windows in every Ukrainian region a threat will cross, a lead time (per threat kind)
+ *   before it arrives until a margin after it has left, and for carriers over many regions at
+ *   once while they are airborne, which `compile-alerts.ts` joins with what sources report;
  * - for Poland, jets scrambled as threats near the border and stood down after.
- * Alert times from sources anchor the compiled ones: an explicit `alert.start` or `alert.end`
- * in `events` replaces the modelled start or end of the compiled alert it falls in.
  *
- * Everything it produces is marked `reconstructed`. It is deterministic: the same file always
- * compiles to the same events.
+ * What it models is `reconstructed`, with a note in three languages. A wave's or a carrier's
+ * `source` is what its model is based on, so compiled events list it in `basis`; only an item
+ * that a source reports itself (an intercept's count, a hit) carries it as `source`.
+ * Deterministic: the same file always compiles to the same events.
  */
-import { geoDistance, geoInterpolate } from 'd3-geo';
-import type { InputEvent, ThreatKind } from '../domain/events.ts';
-import { regionAt } from '../domain/regions/geometry.ts';
+import type { InputEvent, LocalizedText, ThreatKind } from '../domain/events.ts';
 import { REGIONS, requireRegion, type LonLat } from '../domain/regions/index.ts';
 import { formatOffset, formatOffsetMs, parseAt } from '../domain/time.ts';
 import { DEFAULT_LEAD_MINUTES, type Alerting, type Carrier, type PolandPractice, type Wave } from '../domain/waves.ts';
+import { compileAlerts, spreadMs, type ModelWindow, type RecordInput } from './compile-alerts.ts';
+import { distanceKm, fly, heading, roundPosition, type Flight } from './flight.ts';
+import { joinNotes, NOTES } from './notes.ts';
 import type { PathSegment } from './problems.ts';
 
-const EARTH_RADIUS_KM = 6371;
-/** Route sampling step: fine enough to catch a region's corner, cheap enough for long routes. */
-const SAMPLE_KM = 2;
 const MINUTE = 60_000;
+/** How far from its group's track a hit may be: a few kilometres, the size of a town. */
+export const MAX_OFF_TRACK_KM = 5;
 
 /** Crimea and Sevastopol are under occupation; Ukraine's alert system does not cover them. */
 const NOT_ALERTED = new Set(['UA-43', 'UA-40']);
-const NATIONWIDE = REGIONS.filter((r) => r.country === 'UA' && !NOT_ALERTED.has(r.code)).map((r) => r.code);
+export const NATIONWIDE = REGIONS.filter((r) => r.country === 'UA' && !NOT_ALERTED.has(r.code)).map((r) => r.code);
 /** Ukrainian regions that share a border with Poland (from the boundary data). */
 const POLISH_BORDER = REGIONS.filter((r) => r.country === 'UA' && r.neighbours.some((n) => n.startsWith('PL-'))).map((r) => r.code);
 
@@ -43,12 +45,16 @@ export interface TimedEvent {
 
 export interface CompileInput {
   readonly startMs: number;
+  /** The replay's end, when the file gives one: alerts still on then are not lifted. */
+  readonly endMs?: number;
   readonly waves: ReadonlyArray<{ value: Wave; index: number }>;
   readonly carriers: ReadonlyArray<{ value: Carrier; index: number }>;
   readonly alerting: Alerting;
   readonly poland: PolandPractice;
   /** The file's own events, already timed: sourced alert times anchor compiled ones. */
   readonly explicit: readonly TimedEvent[];
+  readonly opening?: ReadonlyArray<{ region: string; sinceMs: number; threats: readonly ThreatKind[] }>;
+  readonly records?: readonly RecordInput[];
 }
 
 export interface CompileResult {
@@ -56,34 +62,17 @@ export interface CompileResult {
   readonly problems: Array<{ path: PathSegment[]; message: string }>;
 }
 
-interface Window {
-  start: number;
-  end: number;
-  threats: ThreatKind[];
-  origins: string[];
-  anchoredStart: boolean;
-  anchoredEnd: boolean;
-}
-
-/** A wave's flight: where it is at any moment and when it is over which region. */
-interface Flight {
-  readonly launchMs: number;
-  readonly endMs: number;
-  readonly passages: ReadonlyMap<string, Array<[enter: number, exit: number]>>;
-  readonly lastRegion: string | undefined;
-  readonly towards: string | undefined;
-  positionAt(ms: number): LonLat;
-}
+type Emit = (atMs: number, event: Record<string, unknown>, path: PathSegment[]) => void;
+type Problems = CompileResult['problems'];
 
 const roundToSecond = (ms: number) => Math.round(ms / 1000) * 1000;
+const basisOf = (source: string | undefined) => (source ? { basis: [source] } : {});
 
 export function compileWaves(input: CompileInput): CompileResult {
   const out: TimedEvent[] = [];
-  const problems: CompileResult['problems'] = [];
-  const windows = new Map<string, Window[]>();
+  const problems: Problems = [];
+  const windows = new Map<string, ModelWindow[]>();
   const borderPassages: Array<[number, number]> = [];
-  const { alerting } = input;
-
   const time = (text: string, path: PathSegment[]): number | undefined => {
     const parsed = parseAt(text, input.startMs);
     if (!parsed.ok) problems.push({ path, message: parsed.reason });
@@ -91,13 +80,13 @@ export function compileWaves(input: CompileInput): CompileResult {
     else return parsed.ms;
     return undefined;
   };
-  const emit = (atMs: number, event: Record<string, unknown>, path: PathSegment[]) => {
+  const emit: Emit = (atMs, event, path) => {
     const at = roundToSecond(atMs);
     out.push({ atMs: at, path, event: { at: formatOffsetMs(at), ...event } as InputEvent });
   };
-  const addWindow = (region: string, start: number, end: number, threat: ThreatKind, origin: string) => {
+  const addWindow = (region: string, window: ModelWindow) => {
     const list = windows.get(region) ?? [];
-    list.push({ start: Math.max(0, start), end, threats: [threat], origins: [origin], anchoredStart: false, anchoredEnd: false });
+    list.push({ ...window, start: Math.max(0, window.start) });
     windows.set(region, list);
   };
 
@@ -106,114 +95,16 @@ export function compileWaves(input: CompileInput): CompileResult {
     const launchMs = time(wave.launch.at, [...path, 'launch', 'at']);
     if (launchMs === undefined) continue;
     const flight = fly(wave, launchMs);
-    const origin = `wave "${wave.id}"`;
-    const note = [`compiled from ${origin}`, wave.note].filter(Boolean).join('; ');
-    const provenance = { reconstructed: true, note, ...(wave.source ? { source: wave.source } : {}) };
-    const lead = (alerting.leadMinutes[wave.threat] ?? DEFAULT_LEAD_MINUTES[wave.threat]) * MINUTE;
-
+    const lead = (input.alerting.leadMinutes[wave.threat] ?? DEFAULT_LEAD_MINUTES[wave.threat]) * MINUTE;
     for (const [region, passes] of flight.passages) {
       for (const [enter, exit] of passes) {
         if (POLISH_BORDER.includes(region)) borderPassages.push([enter, exit]);
-        if (region.startsWith('UA-') && !NOT_ALERTED.has(region)) addWindow(region, enter - lead, exit + alerting.clearMinutes * MINUTE, wave.threat, origin);
-      }
-    }
-
-    // Shoot-downs and hits happen where the route crosses the region they name.
-    const spent: Array<{ atMs: number; count: number }> = [];
-    const whenOver = (region: string, at: string | undefined, itemPath: PathSegment[]): number | undefined => {
-      if (at !== undefined) {
-        const atMs = time(at, [...itemPath, 'at']);
-        const passes = flight.passages.get(region) ?? [];
-        // A reported time must fall while the wave is over the region, give or take the margin
-        // that alerting allows: otherwise the route or the launch time needs changing.
-        const slack = alerting.clearMinutes * MINUTE;
-        if (atMs !== undefined && !passes.some(([enter, exit]) => atMs >= enter - slack && atMs <= exit + slack)) {
-          const over = passes.map(([enter, exit]) => `${formatOffset(enter)}–${formatOffset(exit)}`).join(', ') || 'never';
-          problems.push({ path: [...itemPath, 'at'], message: `${at} is not while ${origin} is over ${region} (from the start: ${over}); change its route, speed or launch time` });
-          return undefined;
+        if (NATIONWIDE.includes(region)) {
+          addWindow(region, { start: enter - lead, end: exit + input.alerting.clearMinutes * MINUTE, threats: [wave.threat], basis: wave.source ? [wave.source] : [], declared: false });
         }
-        return atMs;
       }
-      const passes = flight.passages.get(region);
-      if (!passes) {
-        problems.push({ path: [...itemPath, 'region'], message: `the route of ${origin} does not cross ${requireRegion(region).name.en} (${region})` });
-        return undefined;
-      }
-      const [enter, exit] = passes[0]!;
-      return region === flight.lastRegion && passes.length === 1 ? exit : (enter + exit) / 2;
-    };
-    const items: Array<{ atMs: number; event: Record<string, unknown>; path: PathSegment[] }> = [];
-    wave.intercepts.forEach((item, i) => {
-      const itemPath = [...path, 'intercepts', i];
-      const atMs = whenOver(item.region, item.at, itemPath);
-      if (atMs === undefined) return;
-      spent.push({ atMs, count: item.count });
-      items.push({
-        atMs,
-        path: itemPath,
-        event: {
-          type: 'intercept',
-          threat: wave.threat,
-          count: item.count,
-          region: item.region,
-          trackId: wave.id,
-          ...provenance,
-          ...(item.source ? { source: item.source } : {}),
-          ...(item.note ? { note: `${note}; ${item.note}` } : {}),
-        },
-      });
-    });
-    wave.impacts.forEach((item, i) => {
-      const itemPath = [...path, 'impacts', i];
-      const atMs = whenOver(item.region, item.at, itemPath);
-      if (atMs === undefined) return;
-      spent.push({ atMs, count: 1 });
-      const { at: _at, reconstructed, position, source, note: itemNote, ...rest } = item;
-      items.push({
-        atMs,
-        path: itemPath,
-        event: {
-          type: 'impact',
-          ...rest,
-          position: position ?? round(flight.positionAt(atMs)),
-          threat: wave.threat,
-          trackId: wave.id,
-          ...provenance,
-          reconstructed: reconstructed ?? true,
-          ...(source ? { source } : {}),
-          ...(itemNote ? { note: `${note}; ${itemNote}` } : {}),
-        },
-      });
-    });
-    const totalSpent = spent.reduce((sum, s) => sum + s.count, 0);
-    if (totalSpent > wave.count) {
-      problems.push({ path: [...path, 'count'], message: `is ${wave.count}, but its intercepts and impacts account for ${totalSpent}` });
     }
-
-    if (wave.launchEvent) {
-      emit(launchMs, { type: 'launch', threat: wave.threat, ...(wave.model ? { model: wave.model } : {}), count: wave.count, from: wave.launch.from, ...provenance }, path);
-    }
-    // Positions every few minutes with the count still flying; clients interpolate between them.
-    const period = alerting.movePeriodMinutes * MINUTE;
-    for (let t = launchMs; t < flight.endMs; t += period) {
-      const flying = wave.count - spent.filter((s) => s.atMs < t).reduce((sum, s) => sum + s.count, 0);
-      if (flying <= 0) break;
-      const here = flight.positionAt(t);
-      const ahead = flight.positionAt(Math.min(flight.endMs, t + MINUTE));
-      emit(t, {
-        type: 'threat.move',
-        trackId: wave.id,
-        threat: wave.threat,
-        count: flying,
-        position: round(here),
-        heading: heading(here, ahead),
-        ...(flight.towards ? { towards: flight.towards } : {}),
-        reconstructed: true,
-        note,
-      }, path);
-    }
-    for (const item of items) emit(item.atMs, item.event, item.path);
-    emit(flight.endMs, { type: 'threat.move', trackId: wave.id, threat: wave.threat, count: 0, position: round(flight.positionAt(flight.endMs)), reconstructed: true, note }, path);
+    compileWave(wave, path, flight, time, emit, problems, input.alerting);
   }
 
   for (const { value: carrier, index } of input.carriers) {
@@ -225,148 +116,159 @@ export function compileWaves(input: CompileInput): CompileResult {
       problems.push({ path: [...path, 'landedAt'], message: `${carrier.landedAt} is not after the take-off at ${carrier.takeoffAt}` });
       continue;
     }
-    const origin = `carrier ${carrier.aircraft}`;
-    const provenance = { reconstructed: true, note: [`compiled from ${origin}`, carrier.note].filter(Boolean).join('; '), ...(carrier.source ? { source: carrier.source } : {}) };
     const common = { aircraft: carrier.aircraft, ...(carrier.count ? { count: carrier.count } : {}), ...(carrier.from ? { from: carrier.from } : {}) };
-    emit(takeoff, { type: 'carrier.takeoff', ...common, ...provenance }, path);
-    emit(landed, { type: 'carrier.landed', ...common, ...provenance }, path);
+    const reported = carrier.source ? { source: carrier.source, note: joinNotes(NOTES.takeoff, carrier.note) } : { note: joinNotes(NOTES.landed, carrier.note) };
+    emit(takeoff, { type: 'carrier.takeoff', ...common, reconstructed: true, ...reported }, path);
+    emit(landed, { type: 'carrier.landed', ...common, reconstructed: true, note: joinNotes(NOTES.landed, carrier.note), ...basisOf(carrier.source) }, path);
     const regions = carrier.alerts === 'nationwide' ? NATIONWIDE : carrier.alerts;
-    for (const region of regions) addWindow(region, takeoff, landed + alerting.clearMinutes * MINUTE, carrier.threat, origin);
+    // A nationwide alert goes out region by region within a minute (the official channel's record
+    // has Lviv oblast's seven raions declared over 32 seconds).
+    for (const region of regions) {
+      addWindow(region, { start: takeoff + spreadMs(region, 1), end: landed + input.alerting.clearMinutes * MINUTE, threats: [carrier.threat], basis: carrier.source ? [carrier.source] : [], declared: true });
+    }
   }
 
-  emitAlerts(windows, input.explicit, alerting, emit, problems);
+  compileAlerts(
+    { model: windows, opening: input.opening ?? [], records: input.records ?? [], explicit: input.explicit, alerting: input.alerting, covered: NATIONWIDE, endMs: input.endMs },
+    emit,
+    problems,
+  );
   emitPolishScramble(input, borderPassages, emit);
   return { events: out, problems };
 }
 
-/** Merges each region's alert windows, lets reported times anchor them, and emits them. */
-function emitAlerts(
-  windows: Map<string, Window[]>,
-  explicit: readonly TimedEvent[],
-  alerting: Alerting,
-  emit: (atMs: number, event: Record<string, unknown>, path: PathSegment[]) => void,
-  problems: CompileResult['problems'],
-): void {
-  const gap = alerting.mergeGapMinutes * MINUTE;
-  for (const region of [...windows.keys()].sort()) {
-    const merged: Window[] = [];
-    for (const w of windows.get(region)!.sort((a, b) => a.start - b.start || a.end - b.end)) {
-      const last = merged.at(-1);
-      if (last && w.start <= last.end + gap) {
-        last.end = Math.max(last.end, w.end);
-        for (const t of w.threats) if (!last.threats.includes(t)) last.threats.push(t);
-        for (const o of w.origins) if (!last.origins.includes(o)) last.origins.push(o);
-      } else merged.push({ ...w, threats: [...w.threats], origins: [...w.origins] });
-    }
+type TimeOf = (text: string, path: PathSegment[]) => number | undefined;
 
-    for (const { event, atMs, path } of explicit) {
-      if (!('region' in event) || event.region !== region) continue;
-      if (event.type === 'alert.start') {
-        // A reported start belongs to the first compiled alert that has not ended by then.
-        const w = merged.find((m) => atMs <= m.end && !m.anchoredStart);
-        if (w) {
-          w.start = atMs;
-          w.anchoredStart = true;
-        }
-      } else if (event.type === 'alert.end') {
-        // A reported end closes the last compiled alert that has begun by then.
-        const w = [...merged].reverse().find((m) => atMs >= m.start && !m.anchoredEnd);
-        const next = w ? merged[merged.indexOf(w) + 1] : undefined;
-        if (w && (!next || atMs < next.start)) {
-          w.end = atMs;
-          w.anchoredEnd = true;
-        }
-      }
-      if (merged.some((m) => m.start >= m.end)) {
-        problems.push({ path: [...path], message: `this reported time leaves the compiled alert in ${region} with no length` });
-        return;
-      }
-    }
-
-    for (const w of merged) {
-      const note = `compiled: ${w.origins.join(', ')} over the region`;
-      if (!w.anchoredStart) emit(w.start, { type: 'alert.start', region, threats: w.threats, reconstructed: true, note }, ['waves']);
-      if (!w.anchoredEnd) emit(w.end, { type: 'alert.end', region, reconstructed: true, note }, ['waves']);
-    }
+/** When and where a wave's hit or shoot-down happens, or why it cannot. */
+function placeItem(
+  wave: Wave,
+  flight: Flight,
+  item: { region: string; at?: string; position?: LonLat },
+  itemPath: PathSegment[],
+  time: TimeOf,
+  problems: Problems,
+): { atMs: number; position: LonLat } | undefined {
+  const origin = `the route of wave "${wave.id}"`;
+  const passes = flight.passages.get(item.region);
+  if (!passes) {
+    problems.push({ path: [...itemPath, 'region'], message: `${origin} does not cross ${requireRegion(item.region).name.en} (${item.region})` });
+    return undefined;
   }
+  const atMs = item.at === undefined ? undefined : time(item.at, [...itemPath, 'at']);
+  if (item.at !== undefined && atMs === undefined) return undefined;
+  if (item.position) {
+    const nearest = flight.nearestApproach(item.position, item.region);
+    if (atMs === undefined) {
+      if (nearest.km <= MAX_OFF_TRACK_KM) return { atMs: nearest.atMs, position: item.position };
+      problems.push({ path: [...itemPath, 'position'], message: `${origin} passes ${Math.round(nearest.km)} km from this place at the nearest; add it as a waypoint` });
+      return undefined;
+    }
+    const off = distanceKm(flight.positionAt(atMs), item.position);
+    if (off <= MAX_OFF_TRACK_KM) return { atMs, position: item.position };
+    problems.push({
+      path: [...itemPath, 'at'],
+      message: `the group is ${Math.round(off)} km from this place at ${item.at}; it passes nearest (${Math.round(nearest.km)} km) at ${formatOffset(nearest.atMs)} from the start: change its route, speed or launch time`,
+    });
+    return undefined;
+  }
+  if (atMs !== undefined) {
+    if (passes.some(([enter, exit]) => atMs >= enter && atMs <= exit)) return { atMs, position: flight.positionAt(atMs) };
+    const over = passes.map(([enter, exit]) => `${formatOffset(enter)}–${formatOffset(exit)}`).join(', ');
+    problems.push({ path: [...itemPath, 'at'], message: `${item.at} is not while ${origin} is over ${item.region} (from the start: ${over}); change its route, speed or launch time` });
+    return undefined;
+  }
+  const [enter, exit] = passes[0]!;
+  const at = item.region === flight.lastRegion && passes.length === 1 ? exit : (enter + exit) / 2;
+  return { atMs: at, position: flight.positionAt(at) };
+}
+
+/** A wave's launch, positions, shoot-downs and hits. */
+function compileWave(wave: Wave, path: PathSegment[], flight: Flight, time: TimeOf, emit: Emit, problems: Problems, alerting: Alerting): void {
+  const basis = basisOf(wave.source);
+  const modelled = (note: LocalizedText, itemNote?: LocalizedText) => ({ reconstructed: true, note: joinNotes(note, itemNote ?? wave.note), ...basis });
+  const spent: Array<{ atMs: number; count: number }> = [];
+  const items: Array<{ atMs: number; event: Record<string, unknown>; path: PathSegment[]; position?: LonLat }> = [];
+
+  wave.intercepts.forEach((item, i) => {
+    const itemPath = [...path, 'intercepts', i];
+    const placed = placeItem(wave, flight, item, itemPath, time, problems);
+    if (!placed) return;
+    spent.push({ atMs: placed.atMs, count: item.count });
+    const timed = item.at === undefined;
+    const provenance = item.source
+      ? { reconstructed: timed, source: item.source, ...(timed || item.note ? { note: joinNotes(timed ? NOTES.interceptTimed : undefined, item.note) } : {}), ...basis }
+      : modelled(NOTES.intercept, item.note);
+    items.push({ atMs: placed.atMs, path: itemPath, event: { type: 'intercept', threat: wave.threat, count: item.count, region: item.region, trackId: wave.id, ...provenance } });
+  });
+  wave.impacts.forEach((item, i) => {
+    const itemPath = [...path, 'impacts', i];
+    const placed = placeItem(wave, flight, item, itemPath, time, problems);
+    if (!placed) return;
+    spent.push({ atMs: placed.atMs, count: 1 });
+    const { at: _at, reconstructed, position: _position, source, note, ...rest } = item;
+    const provenance = source
+      ? { reconstructed: reconstructed ?? true, source, ...(reconstructed === false && !note ? {} : { note: joinNotes(reconstructed === false ? undefined : NOTES.impact, note) }), ...basis }
+      : modelled(NOTES.placeholder, note);
+    items.push({
+      atMs: placed.atMs,
+      path: itemPath,
+      position: placed.position,
+      event: { type: 'impact', ...rest, position: item.position ?? roundPosition(placed.position), threat: wave.threat, trackId: wave.id, ...provenance },
+    });
+  });
+  const totalSpent = spent.reduce((sum, s) => sum + s.count, 0);
+  if (totalSpent > wave.count) problems.push({ path: [...path, 'count'], message: `is ${wave.count}, but its intercepts and impacts account for ${totalSpent}` });
+
+  if (wave.launchEvent) {
+    const from = { type: 'launch', threat: wave.threat, ...(wave.model ? { model: wave.model } : {}), count: wave.count, from: wave.launch.from };
+    emit(flight.launchMs, { ...from, ...(wave.launch.source ? { reconstructed: true, source: wave.launch.source, note: joinNotes(NOTES.launch, wave.note) } : modelled(NOTES.launch)) }, path);
+  }
+  emitMoves(wave, flight, spent, items, alerting, emit, path, modelled(NOTES.move));
+  for (const item of items) emit(item.atMs, item.event, item.path);
+}
+
+/**
+ * Positions every few minutes, and at each hit (so the group is seen where it strikes), with the
+ * count still flying; a last one with count 0 when the route ends.
+ */
+function emitMoves(
+  wave: Wave,
+  flight: Flight,
+  spent: ReadonlyArray<{ atMs: number; count: number }>,
+  items: ReadonlyArray<{ atMs: number; position?: LonLat }>,
+  alerting: Alerting,
+  emit: Emit,
+  path: PathSegment[],
+  provenance: Record<string, unknown>,
+): void {
+  const period = alerting.movePeriodMinutes * MINUTE;
+  const times = new Set<number>();
+  for (let t = flight.launchMs; t < flight.endMs; t += period) times.add(roundToSecond(t));
+  for (const item of items) if (item.position && item.atMs < flight.endMs) times.add(roundToSecond(item.atMs));
+  const spentBefore = (t: number) => spent.reduce((sum, s) => sum + (s.atMs < t ? s.count : 0), 0);
+  const towards = flight.lastRegion ? { towards: flight.lastRegion } : {};
+  for (const t of [...times].sort((a, b) => a - b)) {
+    const flying = wave.count - spentBefore(t);
+    if (flying <= 0) break;
+    const here = flight.positionAt(t);
+    const ahead = flight.positionAt(Math.min(flight.endMs, t + MINUTE));
+    emit(t, { type: 'threat.move', trackId: wave.id, threat: wave.threat, count: flying, position: roundPosition(here), heading: heading(here, ahead), ...towards, ...provenance }, path);
+  }
+  emit(flight.endMs, { type: 'threat.move', trackId: wave.id, threat: wave.threat, count: 0, position: roundPosition(flight.positionAt(flight.endMs)), ...provenance }, path);
 }
 
 /**
  * Polish practice (Operational Command communiqués): aircraft are scrambled when threats near
  * the border and stood down after. Reported scramble times in `events` take precedence.
  */
-function emitPolishScramble(
-  input: CompileInput,
-  borderPassages: ReadonlyArray<[number, number]>,
-  emit: (atMs: number, event: Record<string, unknown>, path: PathSegment[]) => void,
-): void {
+function emitPolishScramble(input: CompileInput, borderPassages: ReadonlyArray<[number, number]>, emit: Emit): void {
   const { poland } = input;
   if (!poland.scramble || borderPassages.length === 0) return;
   const reported = input.explicit.some((t) => (t.event.type === 'jets.scrambled' || t.event.type === 'jets.stood_down') && t.event.country === 'PL');
   if (reported) return;
-  const first = Math.min(...borderPassages.map(([enter]) => enter));
-  const last = Math.max(...borderPassages.map(([, exit]) => exit));
-  const note = ['compiled: threats over the Ukrainian regions on the Polish border', poland.note].filter(Boolean).join('; ');
-  const provenance = { reconstructed: true, note, ...(poland.source ? { source: poland.source } : {}) };
+  const first = borderPassages.reduce((min, [enter]) => Math.min(min, enter), Infinity);
+  const last = borderPassages.reduce((max, [, exit]) => Math.max(max, exit), -Infinity);
+  const provenance = { reconstructed: true, note: joinNotes(NOTES.scramble, poland.note), ...basisOf(poland.source) };
   emit(Math.max(0, first - poland.leadMinutes * MINUTE), { type: 'jets.scrambled', country: 'PL', ...provenance }, ['poland']);
   emit(last + poland.standDownMinutes * MINUTE, { type: 'jets.stood_down', country: 'PL', ...provenance }, ['poland']);
-}
-
-function resolveWaypoint(point: Wave['route'][number]): LonLat {
-  return typeof point === 'string' ? requireRegion(point).centroid : [point[0], point[1]];
-}
-
-function fly(wave: Wave, launchMs: number): Flight {
-  const points: LonLat[] = [wave.launch.from.position, ...wave.route.map(resolveWaypoint)];
-  const legs = points.slice(1).map((to, i) => {
-    const from = points[i]!;
-    return { from, to, km: geoDistance(from as [number, number], to as [number, number]) * EARTH_RADIUS_KM, along: geoInterpolate(from as [number, number], to as [number, number]) };
-  });
-  const totalKm = legs.reduce((sum, leg) => sum + leg.km, 0);
-  const msPerKm = 3_600_000 / wave.speedKmh;
-  const endMs = launchMs + totalKm * msPerKm;
-
-  const pointAtKm = (km: number): LonLat => {
-    let left = Math.max(0, Math.min(km, totalKm));
-    for (const leg of legs) {
-      if (left <= leg.km || leg === legs.at(-1)) return leg.km === 0 ? leg.to : (leg.along(Math.min(1, left / leg.km)) as LonLat);
-      left -= leg.km;
-    }
-    return points.at(-1)!;
-  };
-
-  const passages = new Map<string, Array<[number, number]>>();
-  let current: string | undefined;
-  let enteredAt = launchMs;
-  const steps = Math.max(1, Math.ceil(totalKm / SAMPLE_KM));
-  for (let k = 0; k <= steps; k++) {
-    const km = (k / steps) * totalKm;
-    const region = regionAt(pointAtKm(km), current);
-    if (region === current) continue;
-    const t = launchMs + km * msPerKm;
-    if (current) passages.set(current, [...(passages.get(current) ?? []), [enteredAt, t]]);
-    current = region;
-    enteredAt = t;
-  }
-  if (current) passages.set(current, [...(passages.get(current) ?? []), [enteredAt, endMs]]);
-
-  return {
-    launchMs,
-    endMs,
-    passages,
-    lastRegion: current,
-    towards: current,
-    positionAt: (ms: number) => pointAtKm((ms - launchMs) / msPerKm),
-  };
-}
-
-/** Compass heading from `a` to `b`, in whole degrees (0 = north, 90 = east). */
-function heading(a: LonLat, b: LonLat): number {
-  const dLon = (b[0] - a[0]) * Math.cos(((a[1] + b[1]) / 2) * (Math.PI / 180));
-  const dLat = b[1] - a[1];
-  return Math.round(((Math.atan2(dLon, dLat) * 180) / Math.PI + 360) % 360) % 360;
-}
-
-function round([lon, lat]: LonLat): [number, number] {
-  return [Math.round(lon * 1000) / 1000, Math.round(lat * 1000) / 1000];
 }

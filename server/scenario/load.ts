@@ -12,8 +12,9 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { describeEvent } from '../domain/describe.ts';
 import { inputEventSchema, type InputEvent, type ScenarioEvent } from '../domain/events.ts';
-import { scenarioHeaderSchema, sourceSchema, type Scenario } from '../domain/scenario.ts';
+import { scenarioHeaderSchema, sourceSchema, type AlertRecord, type OpeningAlert, type Scenario, type Source } from '../domain/scenario.ts';
 import { carrierSchema, waveSchema } from '../domain/waves.ts';
+import type { RecordInput } from './compile-alerts.ts';
 import { compileWaves, type TimedEvent } from './compile-waves.ts';
 import { formatIsoInZone, formatOffset, parseAt, parseIsoWithOffset, parseOffset } from '../domain/time.ts';
 import { canonicalRegionCode, regionByCode } from '../domain/regions/index.ts';
@@ -164,15 +165,22 @@ function buildScenario(data: unknown, problems: ProblemList): LoadResult {
   const startMs = header.success ? parseIsoWithOffset(header.data.start) : undefined;
   const explicit = timeEvents(events, startMs, problems);
   const timed = [...explicit];
-  if (header.success && startMs !== undefined && (waves.length > 0 || carriers.length > 0)) {
-    const compiled = compileWaves({ startMs, waves, carriers, alerting: header.data.alerting, poland: header.data.poland, explicit });
+  const opening = header.success && startMs !== undefined ? openingAlerts(header.data.initial.alerts, startMs, header.data.timeZone, problems) : [];
+  const records = header.success && startMs !== undefined ? alertRecords(header.data.alertRecords, startMs, problems) : [];
+  if (header.success && startMs !== undefined && (waves.length > 0 || carriers.length > 0 || records.length > 0)) {
+    const endMs = header.data.duration === undefined ? undefined : parseOffset(header.data.duration);
+    const { alerting, poland } = header.data;
+    const compiled = compileWaves({ startMs, endMs, waves, carriers, alerting, poland, explicit, opening, records });
     for (const p of compiled.problems) problems.add(p.path, p.message);
     timed.push(...compiled.events);
   }
-  checkProvenance(timed, sourceIds, problems);
+  checkProvenance(timed, new Map(sources.map((x) => [x.value.id, x.value])), problems);
+  for (const a of header.success ? header.data.initial.alerts : []) {
+    if (a.source !== undefined && !sourceIds.has(a.source)) problems.add(['initial', 'alerts'], `no entry in \`sources\` has the id "${a.source}"`);
+  }
 
   const sorted = [...timed].sort((a, b) => a.atMs - b.atMs); // stable: same instant keeps file order
-  checkOpenAndClose(sorted, regionsOfBrokenEvents(raw.events, events), problems);
+  checkOpenAndClose(sorted, opening, regionsOfBrokenEvents(raw.events, events), problems);
 
   if (!header.success || startMs === undefined || problems.items.length > 0) {
     if (problems.items.length === 0) problems.add([], 'is not a scenario');
@@ -204,6 +212,7 @@ function buildScenario(data: unknown, problems: ProblemList): LoadResult {
       timeZone,
       durationMs,
       sources: sources.map((s) => s.value),
+      initial: { alerts: opening },
       events: scenarioEvents,
     },
   };
@@ -253,12 +262,20 @@ function timeEvents(events: readonly Indexed<InputEvent>[], startMs: number | un
   return timed;
 }
 
-function checkProvenance(events: readonly TimedEvent[], sourceIds: ReadonlySet<string>, problems: ProblemList): void {
+/**
+ * Every source named exists, and backs only what it reports: an event may name a source whose
+ * `backs` leaves out its type only in `basis` (what a model drew on), never as its `source`.
+ */
+function checkProvenance(events: readonly TimedEvent[], sources: ReadonlyMap<string, Source>, problems: ProblemList): void {
   const explicitIds = new Map<string, string>();
   for (const { event, path } of events) {
-    if (event.source !== undefined && !sourceIds.has(event.source)) {
+    const source = event.source === undefined ? undefined : sources.get(event.source);
+    if (event.source !== undefined && !source) {
       problems.add([...path, 'source'], `no entry in \`sources\` has the id "${event.source}"`);
+    } else if (source?.backs && !source.backs.includes(event.type)) {
+      problems.add([...path, 'source'], `"${source.id}" backs only ${source.backs.join(', ')}, not a ${event.type}: name it in \`basis\` if a model drew on it`);
     }
+    for (const id of event.basis ?? []) if (!sources.has(id)) problems.add([...path, 'basis'], `no entry in \`sources\` has the id "${id}"`);
     if ((event.type === 'statement' || event.type === 'claim') && !event.text) {
       problems.add(path, `a ${event.type} needs its \`text\`: what was said`);
     }
@@ -290,8 +307,13 @@ function regionsOfBrokenEvents(list: unknown, parsed: readonly Indexed<InputEven
 }
 
 /** Alerts and sirens open before they close, and never open twice in one region. */
-function checkOpenAndClose(sorted: readonly TimedEvent[], skipRegions: ReadonlySet<string>, problems: ProblemList): void {
-  const openAlert = new Map<string, number>();
+function checkOpenAndClose(
+  sorted: readonly TimedEvent[],
+  opening: readonly OpeningAlert[],
+  skipRegions: ReadonlySet<string>,
+  problems: ProblemList,
+): void {
+  const openAlert = new Map<string, number>(opening.map((a) => [a.region, a.sinceMs]));
   const sounding = new Map<string, number>();
   for (const { event, path, atMs } of sorted) {
     if ('region' in event && event.region !== undefined && skipRegions.has(event.region)) continue;
@@ -334,5 +356,46 @@ function assignIds(sorted: readonly TimedEvent[]): string[] {
     for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
     taken.add(id);
     return id;
+  });
+}
+
+/** `initial.alerts`, placed on the scenario's clock: each began at or before position 0. */
+function openingAlerts(
+  list: ReadonlyArray<z.output<typeof scenarioHeaderSchema>['initial']['alerts'][number]>,
+  startMs: number,
+  timeZone: string,
+  problems: ProblemList,
+): OpeningAlert[] {
+  const seen = new Set<string>();
+  const opening: OpeningAlert[] = [];
+  list.forEach((a, index) => {
+    const sinceMs = parseIsoWithOffset(a.since)! - startMs;
+    if (sinceMs > 0) problems.add(['initial', 'alerts', index, 'since'], `${a.since} is after the scenario's start: write it as an alert.start event`);
+    else if (seen.has(a.region)) problems.add(['initial', 'alerts', index, 'region'], `${a.region} has an alert in \`initial.alerts\` already`);
+    else {
+      seen.add(a.region);
+      const { since: _since, ...rest } = a;
+      opening.push({ ...rest, sinceMs, since: formatIsoInZone(startMs + sinceMs, timeZone) });
+    }
+  });
+  return opening;
+}
+
+function alertRecords(list: readonly AlertRecord[], startMs: number, problems: ProblemList): RecordInput[] {
+  return list.map((record, r) => {
+    const atMs = parseIsoWithOffset(record.at)! - startMs;
+    const alerts = record.alerts.flatMap((a, index) => {
+      const sinceMs = parseIsoWithOffset(a.since)! - startMs;
+      if (sinceMs > atMs) {
+        problems.add(['alertRecords', r, 'alerts', index, 'since'], `${a.since} is after the record's moment (${record.at})`);
+        return [];
+      }
+      return [{ region: a.region, sinceMs, index, ...(a.threats ? { threats: a.threats } : {}) }];
+    });
+    const regions = alerts.map((a) => a.region);
+    regions.forEach((code, i) => {
+      if (regions.indexOf(code) !== i) problems.add(['alertRecords', r, 'alerts', alerts[i]!.index, 'region'], `${code} is listed twice: give its earliest \`since\` once`);
+    });
+    return { atMs, source: record.source, complete: record.complete, path: ['alertRecords', r], alerts };
   });
 }

@@ -70,7 +70,7 @@ export class ScenarioStore {
   }
 
   add(scenario: Scenario, origin: StoredScenario['origin']): void {
-    this.byId.set(scenario.id, { scenario, timeline: new Timeline(scenario.events, scenario.durationMs), origin });
+    this.byId.set(scenario.id, { scenario, timeline: Timeline.of(scenario), origin });
   }
 
   get(id: string): StoredScenario | undefined {

@@ -9,9 +9,12 @@ import { regionByCode } from '../domain/regions/index.ts';
 import type { Scenario } from '../domain/scenario.ts';
 import { initialState } from '../domain/state.ts';
 import { formatLocalTime, formatOffset } from '../domain/time.ts';
+import { formatSince } from '../cli/pretty.ts';
 
 export interface RegionAlertSummary {
   readonly region: string;
+  /** When the alert on at the start began (ISO), for a region already under alert then. */
+  readonly openSince?: string;
   readonly alerts: number;
   readonly firstStartMs: number;
   readonly lastEndMs: number | null;
@@ -33,7 +36,11 @@ export interface ScenarioSummary {
 
 export function summarize(scenario: Scenario): ScenarioSummary {
   const eventsByType: Partial<Record<EventType, number>> = {};
-  const alerts = new Map<string, { alerts: number; first: number; lastEnd: number | null; openSince: number | null; total: number }>();
+  const alerts = new Map<string, { alerts: number; first: number; lastEnd: number | null; openSince: number | null; total: number; since?: string }>();
+  for (const a of scenario.initial.alerts) {
+    // Time under alert counts within the replay only: from position 0, not from its real start.
+    alerts.set(a.region, { alerts: 1, first: a.sinceMs, lastEnd: null, openSince: 0, total: 0, since: a.since });
+  }
   for (const e of scenario.events) {
     eventsByType[e.type] = (eventsByType[e.type] ?? 0) + 1;
     if (e.type === 'alert.start') {
@@ -50,13 +57,20 @@ export function summarize(scenario: Scenario): ScenarioSummary {
       }
     }
   }
-  const final = foldEvents(initialState(), scenario.events);
+  const final = foldEvents(initialState(scenario.initial.alerts), scenario.events);
   const nonZero = <K extends string>(record: Readonly<Record<K, number>>) =>
     Object.fromEntries(Object.entries(record).filter(([, n]) => (n as number) > 0)) as Partial<Record<K, number>>;
   return {
     eventsByType,
     alertsByRegion: [...alerts]
-      .map(([region, a]) => ({ region, alerts: a.alerts, firstStartMs: a.first, lastEndMs: a.openSince === null ? a.lastEnd : null, underAlertMs: a.total }))
+      .map(([region, a]) => ({
+        region,
+        ...(a.since ? { openSince: a.since } : {}),
+        alerts: a.alerts,
+        firstStartMs: a.first,
+        lastEndMs: a.openSince === null ? a.lastEnd : null,
+        underAlertMs: a.total + (a.openSince === null ? 0 : scenario.durationMs - a.openSince),
+      }))
       .sort((x, y) => x.firstStartMs - y.firstStartMs || x.region.localeCompare(y.region)),
     launched: nonZero(final.counters.launched),
     intercepted: nonZero(final.counters.intercepted),
@@ -79,8 +93,9 @@ export function formatSummary(scenario: Scenario, summary: ScenarioSummary): str
   lines.push('', `Alerts by region (${scenario.timeZone} time), in order of first alert:`);
   for (const a of summary.alertsByRegion) {
     const name = `${a.region} ${regionByCode(a.region)?.name.en ?? ''}`.padEnd(26);
-    const end = a.lastEndMs === null ? 'still open' : local(a.lastEndMs);
-    lines.push(`  ${name} ${String(a.alerts).padStart(2)} alert${a.alerts === 1 ? ' ' : 's'}  first ${local(a.firstStartMs)}  last end ${end}  under alert ${formatOffset(a.underAlertMs).slice(0, 5)}`);
+    const end = a.lastEndMs === null ? 'still on at the end' : `last end ${local(a.lastEndMs)}`;
+    const first = a.openSince ? `under alert since ${formatSince(a.openSince)}` : `first ${local(a.firstStartMs)}`;
+    lines.push(`  ${name} ${String(a.alerts).padStart(2)} alert${a.alerts === 1 ? ' ' : 's'}  ${first}  ${end}  under alert ${formatOffset(a.underAlertMs).slice(0, 5)}`);
   }
   lines.push('', 'Totals by threat:');
   const kinds = [...new Set([...LAUNCHED_KINDS, ...Object.keys(summary.intercepted)])] as ThreatKind[];

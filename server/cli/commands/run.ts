@@ -7,7 +7,7 @@ import { ReplayEngine } from '../../engine/replay.ts';
 import { Timeline } from '../../engine/timeline.ts';
 import { formatProblem } from '../../scenario/problems.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
-import { formatPretty } from '../pretty.ts';
+import { formatOpeningAlert, formatPretty } from '../pretty.ts';
 import { eventRegion } from '../../domain/events.ts';
 
 interface RunOptions {
@@ -71,10 +71,7 @@ export function registerRun(program: Command): void {
 
       const regions = options.region ? new Set<Region['code']>(options.region) : undefined;
       const scheduler: SchedulerLike = options.virtual ? new VirtualTimeScheduler() : asyncScheduler;
-      const timeline = new Timeline(
-        scenario.events.filter((e) => e.atMs <= toMs),
-        toMs,
-      );
+      const timeline = Timeline.of({ ...scenario, events: scenario.events.filter((e) => e.atMs <= toMs), durationMs: toMs });
       const engine = new ReplayEngine(timeline, { scheduler, positionMs: fromMs, speed: options.speed, clockIntervalMs: 0 });
       const color = options.format === 'pretty' && process.stdout.isTTY === true && !process.env.NO_COLOR;
       let seq = 0;
@@ -97,6 +94,12 @@ export function registerRun(program: Command): void {
           }
         });
       });
+      // Alerts already on when the night begins are state at position 0, not events: the pretty
+      // view lists them first; ndjson stays a stream of events (`compile` gives the state).
+      for (const alert of options.format === 'pretty' && fromMs === 0 ? scenario.initial.alerts : []) {
+        if (regions && !regions.has(alert.region)) continue;
+        process.stdout.write(`${formatOpeningAlert(alert, { timeZone: scenario.timeZone, startMs: scenario.startMs, color })}\n`);
+      }
       engine.apply({ action: 'play' });
       if (scheduler instanceof VirtualTimeScheduler) scheduler.flush();
       await done;

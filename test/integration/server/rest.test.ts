@@ -27,7 +27,7 @@ describe('REST', () => {
     const ids = body.map((s) => s.id);
     expect(ids).toEqual(expect.arrayContaining(['demo', '2025-12-06-barrage']));
     const seed = body.find((s) => s.id === '2025-12-06-barrage')!;
-    expect(seed.sourceCount).toBe(79);
+    expect(seed.sourceCount).toBe(88);
     const whole = await api<{ events: unknown[] }>(server, '/api/scenarios/2025-12-06-barrage');
     expect(whole.body.events).toHaveLength(seed.eventCount);
     const missing = await api(server, '/api/scenarios/nope');

@@ -1,6 +1,7 @@
 /** The socket protocol with a real server and real socket.io clients. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldEvents } from '../../../server/domain/reduce.ts';
+import type { Scenario } from '../../../server/domain/scenario.ts';
 import { initialState } from '../../../server/domain/state.ts';
 import { generateScenario } from '../../../server/scenario/generate.ts';
 import { loadScenarioObject } from '../../../server/scenario/load.ts';
@@ -101,7 +102,8 @@ describe('socket protocol: controls', () => {
     for (const target of [11 * 3_600_000, 2 * 3_600_000]) {
       const before = clients.map((r) => r.snapshots.length);
       for (const clock of await act({ action: 'seek', positionMs: target })) expect(clock.positionMs).toBe(target);
-      const expected = foldEvents(initialState(), (await api<{ events: never[] }>(server, '/api/scenarios/2025-12-06-barrage')).body.events.filter((e: { atMs: number }) => e.atMs <= target));
+      const { body: night } = await api<Scenario>(server, '/api/scenarios/2025-12-06-barrage');
+      const expected = foldEvents(initialState(night.initial.alerts), night.events.filter((e) => e.atMs <= target));
       clients.forEach((r, i) => {
         expect(r.snapshots.length).toBe(before[i]! + 1);
         expect(r.snapshots.at(-1)!.regions).toEqual(expected.regions);

@@ -72,10 +72,12 @@ describe('wave compiler', () => {
     for (const s of starts) expect(ends.find((e) => e.region === s.region)!.atMs).toBeGreaterThan(s.atMs);
   });
 
-  it('marks everything it produces as reconstructed, with a note saying where it came from', () => {
-    for (const e of events) {
+  it('marks everything it produces as reconstructed, with a note in three languages that names no wave', () => {
+    const named = compile({ waves: [wave({ id: 'kharkiv-to-lviv' })] });
+    for (const e of named) {
       expect(e.reconstructed, e.id).toBe(true);
-      expect(e.note, e.id).toMatch(/compiled/);
+      expect(Object.keys(e.note ?? {}).sort(), e.id).toEqual(['en', 'pl', 'uk']);
+      for (const text of Object.values(e.note!)) expect(text, e.id).not.toContain('kharkiv-to-lviv');
     }
   });
 
@@ -144,7 +146,9 @@ describe('wave compiler', () => {
     expect(alerted).not.toContain('UA-43');
     expect(alerted).not.toContain('UA-40');
     expect(alerted.every((r) => r.startsWith('UA-'))).toBe(true);
-    expect(of(carriers, 'alert.start').every((e) => e.atMs === 60 * MINUTE && e.threats[0] === 'aircraft')).toBe(true);
+    // Declared region by region within the minute after take-off, as the official channel does.
+    expect(of(carriers, 'alert.start').every((e) => e.atMs >= 60 * MINUTE && e.atMs <= 61 * MINUTE && e.threats[0] === 'aircraft')).toBe(true);
+    expect(new Set(of(carriers, 'alert.start').map((e) => e.atMs)).size).toBeGreaterThan(10);
     expect(of(carriers, 'carrier.takeoff')).toHaveLength(1);
     expect(of(carriers, 'carrier.landed')[0]!.atMs).toBe(120 * MINUTE);
   });
@@ -178,6 +182,46 @@ describe('wave compiler', () => {
     expect(inPoltava[0]!.atMs).toBe(Math.floor((compiledStart + 10 * MINUTE) / 1000) * 1000);
     expect(inPoltava[0]!.reconstructed).toBeUndefined();
     expect(of(anchored, 'alert.end').filter((e) => e.region === 'UA-53')).toHaveLength(1);
+  });
+
+  it('times a hit at a reported place when the group passes nearest to it, and shows the group there', () => {
+    // A point on the route in Poltava oblast, 1 km off it.
+    const onRoute = geoInterpolate(KHARKIV_EAST as [number, number], regionByCode('UA-46')!.centroid as [number, number])(0.3) as LonLat;
+    const place: LonLat = [onRoute[0], onRoute[1] + 0.009];
+    const region = regionAt(onRoute)!;
+    const hit = compile({ waves: [wave({ impacts: [{ region, place: 'depot', target: 'rail', position: place }] })] });
+    const [impact] = of(hit, 'impact');
+    expect(impact!.position).toEqual(place);
+    const move = of(hit, 'threat.move').find((m) => m.atMs === impact!.atMs);
+    expect(move, 'a position at the moment of the hit').toBeDefined();
+    expect(geoDistance(move!.position as [number, number], place as [number, number]) * 6371).toBeLessThan(1.5);
+  });
+
+  it('refuses a reported place far from the route, or a reported time when the group is elsewhere', () => {
+    const far = problems({ waves: [wave({ impacts: [{ region: 'UA-46', place: 'Lviv', target: 'energy', position: [23.2, 49.6] }] })] });
+    expect(far.map((p) => p.path)).toEqual(['waves[0].impacts[0].position']);
+    expect(far[0]!.message).toMatch(/passes \d+ km from this place.*waypoint/);
+    const late = problems({
+      waves: [wave({ impacts: [{ region: 'UA-46', place: 'Lviv', target: 'energy', position: regionByCode('UA-46')!.centroid, at: '03:00' }] })],
+    });
+    expect(late.map((p) => p.path)).toEqual(['waves[0].impacts[0].at']);
+    expect(late[0]!.message).toMatch(/km from this place at 03:00; it passes nearest/);
+  });
+
+  it('gives compiled events a source only where the item is reported; the wave\'s source is their basis', () => {
+    const sources = [
+      { id: 'model', title: 'vectors', publisher: 'p', url: 'https://example.org/a', date: '2025-12-06' },
+      { id: 'count', title: 'tally', publisher: 'p', url: 'https://example.org/b', date: '2025-12-06', backs: ['intercept'] },
+    ];
+    const sourced = compile({ sources, waves: [wave({ source: 'model', intercepts: [{ region: 'UA-53', count: 5, source: 'count' }, { region: 'UA-71', count: 3 }] })] });
+    for (const e of sourced) {
+      expect(e.source === undefined || (e.type === 'intercept' && e.source === 'count'), e.id).toBe(true);
+      if (e.source === undefined && !e.type.startsWith('jets.')) expect(e.basis, e.id).toEqual(['model']);
+    }
+    expect(of(sourced, 'intercept').map((e) => e.source)).toEqual(['count', undefined]);
+    // A source that backs only intercepts cannot be named as an impact's source.
+    const wrong = problems({ sources, waves: [wave({ impacts: [{ region: 'UA-46', place: 'x', target: 'other', source: 'count' }] })] });
+    expect(wrong.map((p) => p.message)).toEqual([expect.stringMatching(/"count" backs only intercept, not a impact/)]);
   });
 
   it('is deterministic', () => {
