@@ -229,6 +229,9 @@ describe('the watch page', () => {
     await page.waitForSelector('[data-region="UA-07"][data-state="alert"]');
     await page.focus('[data-region="UA-07"]');
     await page.waitForFunction(() => /Volyn — Air-raid alert · under alert for 0:30/.test(document.querySelector('.map-info')?.textContent ?? ''));
+    // An alert begun before the night shows the date it began, not a count of hours.
+    await page.focus('[data-region="UA-09"]');
+    await page.waitForFunction(() => /Luhansk — Air-raid alert · under alert since 4 April 2022/.test(document.querySelector('.map-info')?.textContent ?? ''));
     // Filters: by type, then by region.
     const all = await page.$$eval('[data-testid="feed"] li', (els) => els.length);
     await page.selectOption('[aria-label="Filter by type"]', 'alert.start');

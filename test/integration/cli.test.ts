@@ -177,6 +177,18 @@ describe('air-raid-sim compile', () => {
     expect(stdout).toMatch(/drone +launched +653 +shot down +585/);
     expect(stdout).toMatch(/cruise_missile +launched +34 +shot down +29/);
     expect(stdout).toMatch(/hits: 29; debris damage: 3; injured: 8; killed: 0/);
+    // Alerts already on when the night begins, with their real start; those still on the next day never end.
+    expect(stdout).toMatch(/^ {2}UA-09 Luhansk +1 alert +under alert since 2022-04-04 19:45 +still on at the end/m);
+    expect(stdout).toMatch(/^ {2}UA-74 Chernihiv +\d+ alerts? +under alert since 2025-12-05 15:54 +last end \d\d:\d\d/m);
+  });
+
+  it('run lists the alerts already on before the first event, with who reports them', async () => {
+    const { code, stdout } = await cli('run', 'scenarios/2025-12-06-barrage.yaml', '--virtual', '--to', '+00:30', '--region', 'UA-09', 'UA-59');
+    expect(code).toBe(0);
+    const out = lines(stdout);
+    expect(out[0]).toMatch(/^17:00:00 +under alert +Luhansk \[UA-09\] +under alert since 2022-04-04 19:45 \(reported by official-alerts-snapshot\)$/);
+    expect(out.slice(1).every((l) => !l.includes('UA-09'))).toBe(true);
+    expect(out.some((l) => /17:21:44 +alert.start +Sumy \[UA-59\].*\(reported by official-alerts-snapshot\)/.test(l))).toBe(true);
   });
 
   it('refuses a broken file with its problems', async () => {
