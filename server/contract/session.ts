@@ -10,6 +10,14 @@ import type { Counters, NightState, RegionState, Track } from '../domain/state.t
 export const SESSION_KINDS = ['watch', 'drill'] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
 
+/**
+ * How the compatible feeds and CAP date the night: `present` (the default) reads the replay's
+ * current moment as now, so apps that count minutes under alert or drop expired entries behave as
+ * on a live night; `original` keeps the night's own timestamps.
+ */
+export const FEED_TIMES = ['present', 'original'] as const;
+export type FeedTimes = (typeof FEED_TIMES)[number];
+
 export const createSessionSchema = z.strictObject({
   scenarioId: z.string().min(1).max(64),
   speed: speedSchema.default(1),
@@ -17,6 +25,7 @@ export const createSessionSchema = z.strictObject({
   autoplay: z.boolean().default(true),
   loop: z.boolean().default(false),
   kind: z.enum(SESSION_KINDS).default('watch'),
+  feedTimes: z.enum(FEED_TIMES).optional(),
 });
 export type CreateSession = z.output<typeof createSessionSchema>;
 

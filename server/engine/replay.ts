@@ -185,6 +185,11 @@ export class ReplayEngine {
     return this.timeline.events;
   }
 
+  /** The state before the first event (alerts already on when the night begins). */
+  get initialState(): NightState {
+    return this.timeline.stateAt(0);
+  }
+
   /** Stops every timer and completes the output. */
   dispose(): void {
     if (this.disposed) return;

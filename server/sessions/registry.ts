@@ -64,6 +64,7 @@ export class SessionRegistry {
       positionMs: request.positionMs,
       autoplay: request.autoplay,
       loop: request.loop,
+      ...(request.feedTimes ? { feedTimes: request.feedTimes } : {}),
       ...(this.options.logCapacity ? { logCapacity: this.options.logCapacity } : {}),
       // Through the registry, so a sink swapped in later (the socket server) reaches every session.
       sink: {

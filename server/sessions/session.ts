@@ -8,11 +8,12 @@
  */
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { ApiError, parseOr } from '../contract/errors.ts';
-import type { ClockMessage, Roster, SessionKind, Snapshot, RecentEvent } from '../contract/session.ts';
+import type { ClockMessage, FeedTimes, Roster, SessionKind, Snapshot, RecentEvent } from '../contract/session.ts';
 import type { ClockState, Control } from '../domain/control.ts';
 import { describeEvent } from '../domain/describe.ts';
 import { injectedEventSchema, type ScenarioEvent, type TimelineEvent } from '../domain/events.ts';
 import type { Scenario } from '../domain/scenario.ts';
+import type { NightState } from '../domain/state.ts';
 import { formatIsoInZone } from '../domain/time.ts';
 import { ReplayEngine, type EngineOutput } from '../engine/replay.ts';
 import type { Timeline } from '../engine/timeline.ts';
@@ -37,6 +38,17 @@ export interface SessionOptions {
   readonly sink: SessionSink;
   readonly scheduler?: SchedulerLike;
   readonly logCapacity?: number;
+  /** How the compatible feeds and CAP date things: the replay's present as now, or the night's own times. */
+  readonly feedTimes?: FeedTimes;
+}
+
+/** What feeds derived from the night (compatible APIs, CAP) read: they fold it themselves. */
+export interface PlayedNight {
+  /** The state before the first event: alerts already on at the start, with `sinceMs` <= 0. */
+  readonly initial: NightState;
+  /** Every event of this replay, injected ones included; the first `cursor` have been applied. */
+  readonly events: readonly ScenarioEvent[];
+  readonly cursor: number;
 }
 
 export class Session {
@@ -45,6 +57,7 @@ export class Session {
   readonly scenario: Scenario;
   readonly joinCode: string;
   readonly instructorToken: string;
+  readonly feedTimes: FeedTimes;
   readonly participants = new Participants();
   readonly createdAtMs: number;
   lastActivityMs: number;
@@ -67,6 +80,7 @@ export class Session {
     this.scenario = options.scenario;
     this.joinCode = options.joinCode;
     this.instructorToken = options.instructorToken;
+    this.feedTimes = options.feedTimes ?? 'present';
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.createdAtMs = this.scheduler.now();
     this.lastActivityMs = this.createdAtMs;
@@ -157,6 +171,10 @@ export class Session {
       carriersAirborne: state.carriersAirborne,
       recent,
     };
+  }
+
+  played(): PlayedNight {
+    return { initial: this.engine.initialState, events: this.engine.events, cursor: this.engine.cursor };
   }
 
   /** The messages after `lastSeq`, or undefined when a snapshot must be sent instead. */
