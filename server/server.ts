@@ -11,7 +11,9 @@ import { pino, type Logger } from 'pino';
 import { ScenarioStore } from './scenario/store.ts';
 import { SessionRegistry } from './sessions/registry.ts';
 import { NULL_SINK } from './sessions/sink.ts';
+import type { CompatOptions } from './transport/compat/index.ts';
 import { createApp } from './transport/http/app.ts';
+import { socketCors } from './transport/http/cors.ts';
 import type { SocketLimits } from './transport/socket/limits.ts';
 import { attachSocketServer, type SimServer } from './transport/socket/server.ts';
 
@@ -30,6 +32,10 @@ export interface ServerOptions {
   readonly socketLimits?: Partial<SocketLimits>;
   /** Items each session keeps for clients that resume with `lastSeq`. */
   readonly sessionLogCapacity?: number;
+  /** The compatible feeds: accepted tokens, real rate limits, the default session. */
+  readonly compat?: CompatOptions;
+  /** Origins allowed to use the API, the feeds and socket.io from their pages. */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface RunningServer {
@@ -68,9 +74,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     isShuttingDown: () => shuttingDown,
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
+    ...(options.compat ? { compat: options.compat } : {}),
+    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
   });
   const http = createServer(app);
-  const io = attachSocketServer(http, { registry, logger, ...(options.socketLimits ? { limits: options.socketLimits } : {}) });
+  const cors = socketCors(options.corsOrigins ?? []);
+  const io = attachSocketServer(http, { registry, logger, ...(options.socketLimits ? { limits: options.socketLimits } : {}), ...(cors ? { cors } : {}) });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

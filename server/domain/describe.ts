@@ -9,7 +9,7 @@ import { regionByCode } from './regions/index.ts';
 type Lang = 'en' | 'uk' | 'pl';
 type Words = Record<Lang, string>;
 
-const THREAT_WORDS: Record<ThreatKind, Words> = {
+export const THREAT_WORDS: Record<ThreatKind, Words> = {
   drone: { en: 'attack drones', uk: 'ударні БпЛА', pl: 'drony uderzeniowe' },
   cruise_missile: { en: 'cruise missiles', uk: 'крилаті ракети', pl: 'pociski manewrujące' },
   ballistic_missile: { en: 'ballistic missiles', uk: 'балістичні ракети', pl: 'pociski balistyczne' },

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startServer } from '../../server.ts';
+import { parseOrigins } from '../../transport/http/cors.ts';
 
 function port(value: string): number {
   const n = Number(value);
@@ -12,6 +13,27 @@ function minutes(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of minutes above 0.');
   return n;
+}
+
+function speed(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.1 || n > 3600) throw new InvalidArgumentError('expected a speed from 0.1 to 3600.');
+  return n;
+}
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  scenarios?: string[] | string;
+  publicUrl?: string;
+  idleMinutes: number;
+  logLevel: string;
+  corsOrigins?: string;
+  compatTokens?: string;
+  compatRateLimits: 'on' | 'off';
+  compatScenario: string;
+  compatSpeed: number;
+  compatTimes: 'present' | 'original';
 }
 
 /** `npm start` on a fresh clone: build the page first if it has never been built. */
@@ -36,8 +58,14 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--scenarios <dir...>', 'scenario folders (scenarios/ is always loaded)').env('SCENARIOS_DIR'))
     .addOption(new Option('--public-url <url>', 'base of the links handed out, e.g. https://sim.example.org').env('PUBLIC_URL'))
     .addOption(new Option('--idle-minutes <n>', 'close sessions nobody has used for this long').env('SESSION_IDLE_MINUTES').argParser(minutes).default(30))
+    .addOption(new Option('--cors-origins <origins>', 'origins whose pages may call the API, the compatible feeds and socket.io (comma-separated, * for any); off by default').env('CORS_ORIGINS'))
+    .addOption(new Option('--compat-tokens <tokens>', 'tokens the compatible feeds accept (comma-separated); by default any token').env('COMPAT_TOKENS'))
+    .addOption(new Option('--compat-rate-limits <on|off>', "apply the real services' rate limits on the compatible feeds").env('COMPAT_RATE_LIMITS').choices(['on', 'off']).default('off'))
+    .addOption(new Option('--compat-scenario <id>', 'scenario the default session of the compatible feeds plays').env('COMPAT_DEFAULT_SCENARIO').default('2025-12-06-barrage'))
+    .addOption(new Option('--compat-speed <x>', 'speed of the default session (0.1 to 3600)').env('COMPAT_DEFAULT_SPEED').argParser(speed).default(1))
+    .addOption(new Option('--compat-times <mode>', 'times on the default session\'s feeds: present (the replay reads as now) or original').env('COMPAT_DEFAULT_TIMES').choices(['present', 'original']).default('present'))
     .addOption(new Option('--log-level <level>', 'log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
-    .action(async (options: { port: number; host: string; scenarios?: string[] | string; publicUrl?: string; idleMinutes: number; logLevel: string }) => {
+    .action(async (options: ServeOptions) => {
       process.env.LOG_LEVEL = options.logLevel;
       await ensureClientBuilt();
       const extra = typeof options.scenarios === 'string' ? options.scenarios.split(':') : (options.scenarios ?? []);
@@ -48,6 +76,12 @@ export function registerServe(program: Command): void {
         scenarioDirs: [`${PROJECT_ROOT}scenarios`, ...extra.filter(Boolean)],
         idleMs: options.idleMinutes * 60_000,
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+        corsOrigins: parseOrigins(options.corsOrigins),
+        compat: {
+          tokens: (options.compatTokens ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+          realRateLimits: options.compatRateLimits === 'on',
+          defaultSession: { scenarioId: options.compatScenario, speed: options.compatSpeed, feedTimes: options.compatTimes },
+        },
       });
       process.stdout.write(`air-raid-sim: serving on ${server.url}\n`);
       const stop = (signal: string) => {

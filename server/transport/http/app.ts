@@ -12,7 +12,11 @@ import { pinoHttp } from 'pino-http';
 import { ApiError } from '../../contract/errors.ts';
 import type { ScenarioStore } from '../../scenario/store.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
+import { compatRoutes, type CompatOptions } from '../compat/index.ts';
+import { capRoutes } from './routes-cap.ts';
+import { corsMiddleware } from './cors.ts';
 import { errorHandler, notFound } from './errors.ts';
+import { regionRoutes } from './routes-regions.ts';
 import { scenarioRoutes } from './routes-scenarios.ts';
 import { sessionRoutes } from './routes-sessions.ts';
 
@@ -29,6 +33,10 @@ export interface AppOptions {
   readonly requestsPerMinute?: number;
   /** Set while shutting down: new requests get 503. */
   readonly isShuttingDown?: () => boolean;
+  /** The compatible feeds under /compat: tokens, rate limits, the default session. */
+  readonly compat?: CompatOptions;
+  /** Origins whose pages may call the API and the feeds (`CORS_ORIGINS`); empty: none. */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** Generous for a classroom behind one address, small enough that a loop cannot flood the server. */
@@ -60,7 +68,9 @@ export function createApp(options: AppOptions): Express {
   );
   app.use((_req, _res, next) => next(options.isShuttingDown?.() ? new ApiError('shutting_down', 'the server is shutting down') : undefined));
 
+  const cors = corsMiddleware(options.corsOrigins ?? []);
   const api = express.Router();
+  api.use(cors);
   api.use(
     rateLimit({
       windowMs: 60_000,
@@ -85,9 +95,12 @@ export function createApp(options: AppOptions): Express {
     if (!session || session.kind !== 'drill') throw new ApiError('session_not_found', 'no drill has this join code');
     res.json({ sessionId: session.id, scenarioId: session.scenario.id });
   });
+  api.use('/regions', regionRoutes());
+  api.use('/sessions/:id', capRoutes(options.registry, options.publicUrl));
   api.use('/sessions', sessionRoutes({ registry: options.registry, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }));
   api.use(notFound);
   app.use('/api', api);
+  app.use('/compat', cors, compatRoutes(options.registry, options.compat));
 
   const clientDir = options.clientDir;
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {

@@ -15,7 +15,7 @@ export interface SessionRouteOptions {
   readonly publicUrl?: string;
 }
 
-function baseUrl(req: Request, publicUrl: string | undefined): string {
+export function baseUrl(req: Request, publicUrl: string | undefined): string {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');
   // The Host header is the client's word: only a plain host[:port] is echoed into links.
   const host = req.get('host') ?? '';

@@ -32,6 +32,8 @@ export interface SocketServerOptions {
   readonly registry: SessionRegistry;
   readonly logger: Logger;
   readonly limits?: Partial<SocketLimits>;
+  /** Origins allowed to connect from other pages (`CORS_ORIGINS`); absent: same origin only. */
+  readonly cors?: { origin: string | string[] };
 }
 
 /** How often connections are checked for a client that has stopped reading. */
@@ -55,6 +57,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     serveClient: false,
     // Resume is the protocol's own (lastSeq), so socket.io's connection-state recovery stays off.
     maxHttpBufferSize: TRANSPORT_MAX_BYTES,
+    ...(options.cors ? { cors: options.cors } : {}),
   });
   registry.sink = socketSink(io);
   const limiter = messageLimiter(limits);

@@ -1,0 +1,131 @@
+/**
+ * alerts.com.ua (the unofficial "raid" service), below `/compat/alerts-com-ua/{session}`: its
+ * `/api/states`, `/api/states/{id}`, the server-sent-events stream `/api/states/live[/{id}]` and
+ * `/api/history`, as its server source defines them (https://github.com/and3rson/raid), with the
+ * key in `X-API-Key`. It covers the 24 oblasts and Kyiv city (ids 1 to 25), not Crimea or
+ * Sevastopol; times are RFC 3339 with nanoseconds in Kyiv's offset.
+ */
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import type { AcuState } from '../../contract/compat.ts';
+import { REGIONS, type Region } from '../../domain/regions/index.ts';
+import type { Session } from '../../sessions/session.ts';
+import { access, type CompatAccessOptions, type Dialect } from './access.ts';
+import { rfc3339Nanos } from './feed-time.ts';
+import { sessionOr, viewOf, type CompatSessions, type FeedView } from './sessions.ts';
+
+const KYIV = 'Europe/Kyiv';
+/** The stream is fed by looking at the session this often; an alert shorter than this at high speed still shows as two updates. */
+export const LIVE_POLL_MS = 100;
+/** A `ping` after this long without an update, as the service does. */
+export const LIVE_PING_MS = 5000;
+
+const STATES: Region[] = REGIONS.filter((r) => r.ids.alertsComUa !== undefined).sort((a, b) => a.ids.alertsComUa! - b.ids.alertsComUa!);
+const byId = new Map(STATES.map((r) => [r.ids.alertsComUa!, r]));
+const isHistory = (req: Request) => req.path === '/api/history';
+
+const fail = (res: Response, status: number, error: string) => void res.status(status).json({ error });
+
+const dialect: Dialect = {
+  token: (req) => req.get('x-api-key'),
+  refuseToken: (res, missing) => fail(res, 403, missing ? 'API key required in the X-API-Key header' : 'Wrong API key'),
+  refuseRate: (res, retryS, limit) =>
+    fail(res, 429, limit.durationS >= 60 ? `Too many requests: wait ${retryS} seconds` : 'Too many requests'),
+  limits: [
+    { per: 'address', points: 10, durationS: 1 },
+    { per: 'token', points: 100, durationS: 1 },
+    { per: 'token', points: 1, durationS: 60, applies: isHistory },
+  ],
+};
+
+function state(view: FeedView, region: Region): AcuState {
+  const last = view.ledger.alertsOf(region.code).at(-1);
+  const changedMs = last ? (last.endMs ?? last.startMs) : undefined;
+  return {
+    id: region.ids.alertsComUa!,
+    name: region.name.uk,
+    name_en: region.name.en,
+    alert: view.ledger.open.has(`alert:${region.code}`),
+    changed: changedMs === undefined ? null : rfc3339Nanos(view.clock.at(changedMs), KYIV),
+  };
+}
+
+const lastUpdate = (view: FeedView) => rfc3339Nanos(view.clock.at(view.ledger.lastChangeMs ?? 0), KYIV);
+
+/** The service writes CRLF line ends. */
+const sse = (res: Response, event: string, data: unknown) => res.write(`event: ${event}\r\ndata: ${JSON.stringify(data)}\r\n\r\n`);
+
+function live(req: Request, res: Response, session: Session, only: Region | undefined): void {
+  res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+  res.flushHeaders();
+  sse(res, 'hello', null);
+  const regions = only ? [only] : STATES;
+  let seen = new Map(regions.map((r) => [r.code, viewOf(session).ledger.open.has(`alert:${r.code}`)]));
+  let quietSince = Date.now();
+  const timer = setInterval(() => {
+    if (session.isDisposed) return void res.end();
+    const view = viewOf(session);
+    const now = new Map(regions.map((r) => [r.code, view.ledger.open.has(`alert:${r.code}`)]));
+    for (const region of regions) {
+      if (now.get(region.code) === seen.get(region.code)) continue;
+      sse(res, 'update', { state: state(view, region), notification_id: randomUUID() });
+      quietSince = Date.now();
+    }
+    seen = now;
+    if (Date.now() - quietSince >= LIVE_PING_MS) {
+      sse(res, 'ping', null);
+      quietSince = Date.now();
+    }
+  }, LIVE_POLL_MS);
+  req.on('close', () => clearInterval(timer));
+}
+
+export function alertsComUaRoutes(sessions: CompatSessions, options: CompatAccessOptions): Router {
+  const router = Router({ mergeParams: true });
+  router.use(access(dialect, options));
+  const sessionOf = (req: Request, res: Response) => sessionOr(sessions, String(req.params.session), () => fail(res, 404, 'No such session'));
+
+  router.get('/api/states', (req, res) => {
+    const session = sessionOf(req, res);
+    if (!session) return;
+    const v = viewOf(session);
+    const states = STATES.map((r) => state(v, r));
+    const short = req.query.short !== undefined;
+    res.json({ states: short ? states.map(({ id, alert }) => ({ id, alert })) : states, last_update: lastUpdate(v) });
+  });
+
+  router.get('/api/states/live', (req, res) => {
+    const session = sessionOf(req, res);
+    if (session) live(req, res, session, undefined);
+  });
+
+  router.get('/api/states/live/:id', (req, res) => {
+    const region = byId.get(Number(req.params.id));
+    if (!region) return fail(res, 404, 'No such state');
+    const session = sessionOf(req, res);
+    if (session) live(req, res, session, region);
+  });
+
+  router.get('/api/states/:id', (req, res) => {
+    const session = sessionOf(req, res);
+    if (!session) return;
+    const v = viewOf(session);
+    const region = byId.get(Number(req.params.id));
+    res.json({ state: region ? state(v, region) : null, last_update: lastUpdate(v) });
+  });
+
+  router.get('/api/history', (req, res) => {
+    const session = sessionOf(req, res);
+    if (!session) return;
+    const v = viewOf(session);
+    const history = v.ledger.changes.flatMap((change) => {
+      const region = change.episode.kind === 'alert' ? REGIONS.find((r) => r.code === change.episode.code) : undefined;
+      const stateId = region?.ids.alertsComUa;
+      return stateId === undefined ? [] : [{ date: rfc3339Nanos(v.clock.at(change.atMs), KYIV), state_id: stateId, alert: change.on }];
+    });
+    res.json(history.map((h, i) => ({ id: i + 1, ...h })));
+  });
+
+  router.use((_req, res) => fail(res, 404, 'Not found'));
+  return router;
+}

@@ -1,0 +1,26 @@
+/**
+ * The compatible feeds under `/compat`: each real alert API below its own prefix and a session
+ * id, so an existing app is pointed at the simulator by its base URL alone.
+ */
+import { Router } from 'express';
+import type { SessionRegistry } from '../../sessions/registry.ts';
+import type { CompatAccessOptions } from './access.ts';
+import { alertsComUaRoutes } from './alerts-com-ua.ts';
+import { alertsInUaRoutes } from './alerts-in-ua.ts';
+import { CompatSessions, type DefaultSessionOptions } from './sessions.ts';
+import { ukrainealarmRoutes } from './ukrainealarm.ts';
+
+export interface CompatOptions extends CompatAccessOptions {
+  readonly defaultSession?: DefaultSessionOptions;
+}
+
+export const COMPAT_PREFIXES = ['alerts-in-ua', 'ukrainealarm', 'alerts-com-ua'] as const;
+
+export function compatRoutes(registry: SessionRegistry, options: CompatOptions = {}): Router {
+  const sessions = new CompatSessions(registry, options.defaultSession);
+  const router = Router();
+  router.use('/alerts-in-ua/:session', alertsInUaRoutes(sessions, options));
+  router.use('/ukrainealarm/:session', ukrainealarmRoutes(sessions, options));
+  router.use('/alerts-com-ua/:session', alertsComUaRoutes(sessions, options));
+  return router;
+}

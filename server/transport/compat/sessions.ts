@@ -1,0 +1,76 @@
+/**
+ * Which session a compatible feed reads: the id in the path, or `default` for a session this
+ * server keeps playing for apps that are given no id (the seed night, looping, at the configured
+ * speed). The default session is created on first use and again if it was closed as idle.
+ */
+import { ApiError } from '../../contract/errors.ts';
+import type { FeedTimes } from '../../contract/session.ts';
+import type { SessionRegistry } from '../../sessions/registry.ts';
+import type { Session } from '../../sessions/session.ts';
+import { FeedClock } from './feed-time.ts';
+import { ledgerOf, type Ledger } from './ledger.ts';
+
+export const DEFAULT_SESSION = 'default';
+export const SEED_SCENARIO_ID = '2025-12-06-barrage';
+
+export interface DefaultSessionOptions {
+  readonly scenarioId?: string;
+  readonly speed?: number;
+  readonly feedTimes?: FeedTimes;
+}
+
+export class CompatSessions {
+  private defaultId: string | undefined;
+
+  constructor(
+    private readonly registry: SessionRegistry,
+    private readonly defaults: DefaultSessionOptions = {},
+  ) {}
+
+  /** The session named in a path; throws ApiError `session_not_found`. */
+  resolve(id: string): Session {
+    const session = id === DEFAULT_SESSION ? this.defaultSession() : this.registry.require(id);
+    session.touch();
+    return session;
+  }
+
+  private defaultSession(): Session {
+    const existing = this.defaultId === undefined ? undefined : this.registry.get(this.defaultId);
+    if (existing && !existing.isDisposed) return existing;
+    const session = this.registry.create({
+      scenarioId: this.defaults.scenarioId ?? SEED_SCENARIO_ID,
+      speed: this.defaults.speed ?? 1,
+      positionMs: 0,
+      autoplay: true,
+      loop: true,
+      kind: 'watch',
+      feedTimes: this.defaults.feedTimes ?? 'present',
+    });
+    this.defaultId = session.id;
+    return session;
+  }
+}
+
+/** One request's view of a session: its ledger and its clock, read once. */
+export interface FeedView {
+  readonly session: Session;
+  readonly ledger: Ledger;
+  readonly clock: FeedClock;
+}
+
+export function viewOf(session: Session): FeedView {
+  return { session, ledger: ledgerOf(session, session.played()), clock: new FeedClock(session) };
+}
+
+/** The session of a compat request, or the service's own "not found" answer. */
+export function sessionOr(sessions: CompatSessions, id: string, notFound: () => void): Session | undefined {
+  try {
+    return sessions.resolve(id);
+  } catch (error) {
+    if (error instanceof ApiError && (error.code === 'session_not_found' || error.code === 'scenario_not_found')) {
+      notFound();
+      return undefined;
+    }
+    throw error;
+  }
+}
