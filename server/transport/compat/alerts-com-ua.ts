@@ -55,15 +55,22 @@ const lastUpdate = (view: FeedView) => rfc3339Nanos(view.clock.at(view.ledger.la
 /** The service writes CRLF line ends. */
 const sse = (res: Response, event: string, data: unknown) => res.write(`event: ${event}\r\ndata: ${JSON.stringify(data)}\r\n\r\n`);
 
-function live(req: Request, res: Response, session: Session, only: Region | undefined): void {
-  res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+function live(req: Request, res: Response, session: Session, only: Region | undefined, closing: () => boolean): void {
+  // setHeader, not res.set: the service sends the type without a charset parameter.
+  res.status(200);
+  res.setHeader('Content-Type', 'text/event-stream');
+  res.setHeader('Cache-Control', 'no-cache');
+  res.setHeader('Connection', 'keep-alive');
   res.flushHeaders();
   sse(res, 'hello', null);
   const regions = only ? [only] : STATES;
   let seen = new Map(regions.map((r) => [r.code, viewOf(session).ledger.open.has(`alert:${r.code}`)]));
   let quietSince = Date.now();
   const timer = setInterval(() => {
-    if (session.isDisposed) return void res.end();
+    if (session.isDisposed || closing()) {
+      clearInterval(timer);
+      return void res.end();
+    }
     const view = viewOf(session);
     const now = new Map(regions.map((r) => [r.code, view.ledger.open.has(`alert:${r.code}`)]));
     for (const region of regions) {
@@ -80,7 +87,8 @@ function live(req: Request, res: Response, session: Session, only: Region | unde
   req.on('close', () => clearInterval(timer));
 }
 
-export function alertsComUaRoutes(sessions: CompatSessions, options: CompatAccessOptions): Router {
+export function alertsComUaRoutes(sessions: CompatSessions, options: CompatAccessOptions & { readonly isShuttingDown?: () => boolean }): Router {
+  const closing = options.isShuttingDown ?? (() => false);
   const router = Router({ mergeParams: true });
   router.use(access(dialect, options));
   const sessionOf = (req: Request, res: Response) => sessionOr(sessions, String(req.params.session), () => fail(res, 404, 'No such session'));
@@ -96,14 +104,14 @@ export function alertsComUaRoutes(sessions: CompatSessions, options: CompatAcces
 
   router.get('/api/states/live', (req, res) => {
     const session = sessionOf(req, res);
-    if (session) live(req, res, session, undefined);
+    if (session) live(req, res, session, undefined, closing);
   });
 
   router.get('/api/states/live/:id', (req, res) => {
     const region = byId.get(Number(req.params.id));
     if (!region) return fail(res, 404, 'No such state');
     const session = sessionOf(req, res);
-    if (session) live(req, res, session, region);
+    if (session) live(req, res, session, region, closing);
   });
 
   router.get('/api/states/:id', (req, res) => {

@@ -12,6 +12,8 @@ import { ukrainealarmRoutes } from './ukrainealarm.ts';
 
 export interface CompatOptions extends CompatAccessOptions {
   readonly defaultSession?: DefaultSessionOptions;
+  /** True once the server is shutting down: open event streams end so the server can close. */
+  readonly isShuttingDown?: () => boolean;
 }
 
 export const COMPAT_PREFIXES = ['alerts-in-ua', 'ukrainealarm', 'alerts-com-ua'] as const;

@@ -100,7 +100,7 @@ export function createApp(options: AppOptions): Express {
   api.use('/sessions', sessionRoutes({ registry: options.registry, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }));
   api.use(notFound);
   app.use('/api', api);
-  app.use('/compat', cors, compatRoutes(options.registry, options.compat));
+  app.use('/compat', cors, compatRoutes(options.registry, { ...options.compat, ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}) }));
 
   const clientDir = options.clientDir;
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {
