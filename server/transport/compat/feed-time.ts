@@ -13,22 +13,61 @@
 import { formatIsoInZone } from '../../domain/time.ts';
 import type { Session } from '../../sessions/session.ts';
 
+/**
+ * How far the feed's present may drift from the replay's before it is re-anchored. While the
+ * replay runs at 1x the two move together; paused or faster they part, and re-anchoring on every
+ * request would shift every timestamp between two requests, so a CAP `Cancel` fetched a second
+ * after its `Alert` would name it with another `sent`. Within this tolerance, and until the next
+ * control (seek, pause, speed), a message keeps its times; durations stay exact either way.
+ */
+export const PRESENT_TOLERANCE_MS = 60_000;
+
+interface Anchor {
+  readonly offsetMs: number;
+  readonly positionMs: number;
+  readonly wallMs: number;
+  readonly speed: number;
+  readonly playing: boolean;
+}
+
+const anchors = new WeakMap<object, Anchor>();
+
+/** True when the clock is where the anchor's run predicts: no seek, pause or speed change since. */
+function unchanged(anchor: Anchor, clock: Session['clock']): boolean {
+  if (anchor.playing !== clock.playing || anchor.speed !== clock.speed) return false;
+  const predicted = anchor.playing ? anchor.positionMs + (clock.serverTimeMs - anchor.wallMs) * anchor.speed : anchor.positionMs;
+  // The clock reports whole milliseconds and a replay that reached its end stops there.
+  return Math.abs(predicted - clock.positionMs) <= 2 + anchor.speed || clock.positionMs >= clock.durationMs;
+}
+
 export class FeedClock {
-  /** Scenario position that reads as `nowMs`. */
+  /** Scenario position of the replay's present. */
   readonly positionMs: number;
   /** Epoch ms of the feed's present. */
   readonly nowMs: number;
+  private readonly offsetMs: number;
 
   constructor(private readonly session: Pick<Session, 'clock' | 'scenario' | 'feedTimes'>) {
     const clock = session.clock;
     this.positionMs = clock.positionMs;
-    this.nowMs = this.at(clock.positionMs, clock.serverTimeMs);
+    if (session.feedTimes === 'original') {
+      this.offsetMs = session.scenario.startMs;
+    } else {
+      const wanted = clock.serverTimeMs - clock.positionMs;
+      const kept = anchors.get(session);
+      if (kept && unchanged(kept, clock) && Math.abs(kept.offsetMs - wanted) <= PRESENT_TOLERANCE_MS) {
+        this.offsetMs = kept.offsetMs;
+      } else {
+        this.offsetMs = wanted;
+        anchors.set(session, { offsetMs: wanted, positionMs: clock.positionMs, wallMs: clock.serverTimeMs, speed: clock.speed, playing: clock.playing });
+      }
+    }
+    this.nowMs = this.at(this.positionMs);
   }
 
   /** The epoch ms at which a scenario position reads on the feeds. */
-  at(positionMs: number, serverTimeMs = this.nowMs): number {
-    if (this.session.feedTimes === 'original') return this.session.scenario.startMs + positionMs;
-    return serverTimeMs + (positionMs - this.positionMs);
+  at(positionMs: number): number {
+    return positionMs + this.offsetMs;
   }
 
   get timeZone(): string {
