@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiuAlertsSchema, aiuIotStatusSchema } from '../../../server/contract/compat.ts';
 import type { RunningServer } from '../../../server/server.ts';
-import { api, startTestServer } from '../../helpers/server.ts';
+import { header } from '../../helpers/scenario.ts';
+import { api, createSession, startTestServer } from '../../helpers/server.ts';
 import { firstAlert, pausedSeed, type AlertSpan, type SeedSession } from './helpers.ts';
 
 /** The service's IoT order: location UIDs by position in the 27-character string. */
@@ -177,5 +178,28 @@ describe('alerts.in.ua: configured tokens and real rate limits', () => {
     const refused = await api(strict, `${path}/v1/alerts/active.json?token=good-token`);
     expect(refused.status).toBe(429);
     expect(refused.body).toEqual({ message: expect.any(String) });
+  });
+});
+
+describe('alerts.in.ua: a playing replay', () => {
+  it('shows the alert appear and clear as the replay runs through it, as a poller sees it', async () => {
+    const scenario = {
+      ...header({ id: 'compat-playing' }),
+      events: [
+        { at: '00:00:02', type: 'alert.start', region: 'UA-46', threats: ['drone'] },
+        { at: '00:00:04', type: 'alert.end', region: 'UA-46' },
+        { at: '00:00:05', type: 'statement', org: 'test', text: { en: 'end' } },
+      ],
+    };
+    expect((await api(server, '/api/scenarios', { method: 'POST', json: scenario })).status).toBe(201);
+    const session = await createSession(server, { scenarioId: 'compat-playing', speed: 1 });
+    const path = `/compat/alerts-in-ua/${session.id}/v1/iot/active_air_raid_alerts/27.json?token=t`;
+    const seen: string[] = [];
+    for (let i = 0; i < 200 && !(seen.includes('A') && seen.at(-1) === 'N'); i += 1) {
+      const { body } = await api<string>(server, path);
+      if (seen.at(-1) !== body) seen.push(body);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(seen).toEqual(['N', 'A', 'N']);
   });
 });
