@@ -1,13 +1,5 @@
-import type { Scenario } from '../domain/scenario.ts';
+import type { z } from 'zod';
+import type { scenarioListingSchema } from './wire.ts';
 
-/** An item of `GET /api/scenarios`. */
-export interface ScenarioListing {
-  readonly id: string;
-  readonly title: Scenario['title'];
-  readonly description: Scenario['description'];
-  readonly start: string;
-  readonly timeZone: string;
-  readonly durationMs: number;
-  readonly eventCount: number;
-  readonly sourceCount: number;
-}
+/** An item of `GET /api/scenarios` (schema in contract/wire.ts). */
+export type ScenarioListing = z.infer<typeof scenarioListingSchema>;

@@ -1,11 +1,12 @@
 /**
  * The public shape of sessions (DESIGN.md §5): what creating one takes and returns, the clock,
- * the snapshot, the roster. One definition for the server, the page and the SDK.
+ * the snapshot, the roster. The response types derive from the zod schemas of contract/wire.ts.
  */
 import { z } from 'zod';
-import { controlSchema, speedSchema, type ClockState } from '../domain/control.ts';
-import { localizedTextSchema, type ScenarioEvent } from '../domain/events.ts';
-import type { Counters, NightState, RegionState, Track } from '../domain/state.ts';
+import { controlSchema, speedSchema } from '../domain/control.ts';
+import type { ScenarioEvent } from '../domain/events.ts';
+// Types only: the schemas import this module's constants, so no value may come back this way.
+import type { clockMessageSchema, createdSessionSchema, rosterEntrySchema, rosterSchema, snapshotSchema } from './wire.ts';
 
 export const SESSION_KINDS = ['watch', 'drill'] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
@@ -29,61 +30,27 @@ export const createSessionSchema = z.strictObject({
 });
 export type CreateSession = z.output<typeof createSessionSchema>;
 
-export interface CreatedSession {
-  readonly id: string;
-  readonly kind: SessionKind;
-  readonly scenarioId: string;
-  readonly joinCode: string;
-  readonly instructorToken: string;
-  readonly links: { readonly watch: string; readonly instructor: string; readonly join: string };
-}
+/** 201 of `POST /api/sessions`. */
+export type CreatedSession = z.infer<typeof createdSessionSchema>;
 
 export { controlSchema };
 
 /** `clock`: an item of the sequence, sent after every control and every 5 s while playing. */
-export type ClockMessage = ClockState & { readonly seq: number };
+export type ClockMessage = z.infer<typeof clockMessageSchema>;
 
 /** An event in a snapshot's `recent` list; `seq` when it was broadcast since the last jump. */
 export type RecentEvent = ScenarioEvent & { readonly seq?: number };
 
-export interface Snapshot {
-  /** The seq of the last item this snapshot includes. */
-  readonly seq: number;
-  readonly session: { readonly id: string; readonly kind: SessionKind };
-  readonly scenario: {
-    readonly id: string;
-    readonly title: z.infer<typeof localizedTextSchema>;
-    readonly start: string;
-    readonly timeZone: string;
-    readonly durationMs: number;
-  };
-  readonly clock: ClockMessage;
-  readonly regions: Readonly<Record<string, RegionState>>;
-  readonly counters: Counters;
-  readonly tracks: Readonly<Record<string, Track>>;
-  readonly jetsScrambled: NightState['jetsScrambled'];
-  readonly closedAirports: NightState['closedAirports'];
-  readonly carriersAirborne: NightState['carriersAirborne'];
-  readonly recent: readonly RecentEvent[];
-}
+/** `snapshot`: the whole state at the current position; `seq` is the last item it includes. */
+export type Snapshot = z.infer<typeof snapshotSchema>;
 
 export const PARTICIPANT_ROLES = ['viewer', 'trainee', 'instructor'] as const;
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
-export interface RosterEntry {
-  readonly participantId: string;
-  readonly name: string;
-  readonly region: string | null;
-  readonly connected: boolean;
-  /** In the shelter since this scenario position, or null. */
-  readonly shelteredAtMs: number | null;
-  /** For each alert in the trainee's region: when it began and how long the trainee took. */
-  readonly responses: ReadonlyArray<{ readonly alertAtMs: number; readonly responseMs: number | null }>;
-}
+/** A trainee as the instructor sees them: region, shelter, and per alert the time they took. */
+export type RosterEntry = z.infer<typeof rosterEntrySchema>;
 
-export interface Roster {
-  readonly participants: readonly RosterEntry[];
-}
+export type Roster = z.infer<typeof rosterSchema>;
 
 /** An ad-hoc event an instructor injects at the current position; the event itself is checked by the session. */
 export const injectSchema = z.strictObject({ event: z.unknown() });

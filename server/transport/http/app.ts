@@ -10,6 +10,8 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ApiError } from '../../contract/errors.ts';
+import { openApiDocument } from '../../contract/openapi.ts';
+import type { Health } from '../../contract/wire.ts';
 import type { ScenarioStore } from '../../scenario/store.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
 import { compatRoutes, type CompatOptions } from '../compat/index.ts';
@@ -82,11 +84,16 @@ export function createApp(options: AppOptions): Express {
   );
   api.get('/health', (_req, res) => {
     res.json({
-      ok: true,
+      ok: true as const,
       version: options.version,
       uptimeS: Math.round((Date.now() - options.startedAtMs) / 1000),
       sessions: options.registry.size,
-    });
+    } satisfies Health);
+  });
+  let openApi: string | undefined;
+  api.get('/openapi.json', (_req, res) => {
+    openApi ??= JSON.stringify(openApiDocument(options.version));
+    res.type('application/json; charset=utf-8').send(openApi);
   });
   api.use('/scenarios', scenarioRoutes(options.scenarios));
   // A trainee's phone finds its drill by the join code it was given.

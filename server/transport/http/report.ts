@@ -2,26 +2,12 @@
  * The drill report: for each trainee, every alert in their region and how long they took to
  * report being in the shelter. JSON, or CSV for a spreadsheet.
  */
+import type { z } from 'zod';
+import type { drillReportSchema } from '../../contract/wire.ts';
 import type { Session } from '../../sessions/session.ts';
 import { formatIsoInZone } from '../../domain/time.ts';
 
-export interface DrillReport {
-  readonly session: { readonly id: string; readonly kind: string; readonly scenarioId: string };
-  readonly generatedAt: string;
-  readonly trainees: number;
-  readonly alerts: number;
-  readonly answered: number;
-  readonly medianResponseMs: number | null;
-  readonly rows: ReadonlyArray<{
-    readonly participantId: string;
-    readonly name: string;
-    readonly region: string | null;
-    readonly alertAtMs: number;
-    readonly alertTime: string;
-    readonly responseMs: number | null;
-    readonly responseWallMs: number | null;
-  }>;
-}
+export type DrillReport = z.infer<typeof drillReportSchema>;
 
 export function drillReport(session: Session, nowMs: number): DrillReport {
   const { scenario } = session;

@@ -1,0 +1,165 @@
+/**
+ * The REST responses and socket payloads in zod: snapshot, clock, roster, created session, drill
+ * report, health, scenario listing. The types the server, the page and the tests use are derived
+ * from these (contract/session.ts), the tests parse real responses with them, and the OpenAPI
+ * document (contract/openapi.ts) is generated from them.
+ *
+ * The night's state (regions, counters, tracks) is defined by the domain's interfaces, which the
+ * page shares; the schemas below mirror them and a compile-time check at the end keeps the two
+ * identical, so neither can change without the other.
+ */
+import { z } from 'zod';
+import { COUNTRIES } from '../domain/regions/index.ts';
+import { LAUNCHED_KINDS, THREAT_KINDS } from '../domain/kinds.ts';
+import { localizedTextSchema, scenarioEventSchema, timelineEventSchema } from '../domain/events.ts';
+import type { Counters, NightState, RegionState, Track } from '../domain/state.ts';
+import { SESSION_KINDS } from './session.ts';
+
+const threatKind = z.enum(THREAT_KINDS);
+const country = z.enum(COUNTRIES);
+const byKind = <K extends string>(keys: readonly [K, ...K[]]) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>).readonly();
+
+export const regionStateSchema = z
+  .object({
+    code: z.string(),
+    country,
+    alert: z.object({ sinceMs: z.number().describe('scenario position the alert began at; below 0: before the night\'s start'), threats: z.array(threatKind).readonly() }).readonly().nullable(),
+    siren: z.boolean(),
+    sirenErroneous: z.boolean(),
+    impacts: z.number().int(),
+    outage: z.boolean(),
+  })
+  .readonly();
+
+export const countersSchema = z
+  .object({
+    launched: byKind(LAUNCHED_KINDS),
+    intercepted: byKind(THREAT_KINDS),
+    impacts: z.number().int(),
+    debris: z.number().int(),
+    regionsUnderAlert: z.number().int(),
+    injured: z.number().int(),
+    killed: z.number().int(),
+  })
+  .readonly();
+
+export const trackSchema = z
+  .object({
+    trackId: z.string(),
+    threat: threatKind,
+    count: z.number().int(),
+    position: z.tuple([z.number(), z.number()]).readonly(),
+    heading: z.number().exactOptional(),
+    towards: z.string().exactOptional(),
+    atMs: z.number(),
+  })
+  .readonly();
+
+export const clockMessageSchema = z
+  .object({
+    seq: z.number().int(),
+    positionMs: z.number(),
+    speed: z.number(),
+    playing: z.boolean(),
+    loop: z.boolean(),
+    durationMs: z.number(),
+    serverTimeMs: z.number().describe('server wall time (epoch ms) at which positionMs held'),
+  })
+  .readonly();
+
+const recentEventSchema = z.union([timelineEventSchema, scenarioEventSchema]);
+
+export const snapshotSchema = z
+  .object({
+    seq: z.number().int(),
+    session: z.object({ id: z.string(), kind: z.enum(SESSION_KINDS) }).readonly(),
+    scenario: z
+      .object({ id: z.string(), title: localizedTextSchema, start: z.string(), timeZone: z.string(), durationMs: z.number() })
+      .readonly(),
+    clock: clockMessageSchema,
+    regions: z.record(z.string(), regionStateSchema).readonly(),
+    counters: countersSchema,
+    tracks: z.record(z.string(), trackSchema).readonly(),
+    jetsScrambled: z.record(country, z.boolean()).readonly(),
+    closedAirports: z.record(country, z.array(z.string()).readonly()).readonly(),
+    carriersAirborne: z.record(z.string(), z.number()).readonly(),
+    recent: z.array(recentEventSchema).readonly(),
+  })
+  .readonly();
+
+export const rosterEntrySchema = z
+  .object({
+    participantId: z.string(),
+    name: z.string(),
+    region: z.string().nullable(),
+    connected: z.boolean(),
+    shelteredAtMs: z.number().nullable(),
+    responses: z.array(z.object({ alertAtMs: z.number(), responseMs: z.number().nullable() }).readonly()).readonly(),
+  })
+  .readonly();
+export const rosterSchema = z.object({ participants: z.array(rosterEntrySchema).readonly() }).readonly();
+
+export const createdSessionSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(SESSION_KINDS),
+    scenarioId: z.string(),
+    joinCode: z.string(),
+    instructorToken: z.string(),
+    links: z.object({ watch: z.string(), instructor: z.string(), join: z.string() }).readonly(),
+  })
+  .readonly();
+
+export const healthSchema = z.object({ ok: z.literal(true), version: z.string(), uptimeS: z.number().int(), sessions: z.number().int() });
+export type Health = z.infer<typeof healthSchema>;
+
+export const scenarioListingSchema = z
+  .object({
+    id: z.string(),
+    title: localizedTextSchema,
+    description: localizedTextSchema,
+    start: z.string(),
+    timeZone: z.string(),
+    durationMs: z.number(),
+    eventCount: z.number().int(),
+    sourceCount: z.number().int(),
+  })
+  .readonly();
+
+export const drillReportSchema = z
+  .object({
+    session: z.object({ id: z.string(), kind: z.string(), scenarioId: z.string() }).readonly(),
+    generatedAt: z.string(),
+    trainees: z.number().int(),
+    alerts: z.number().int(),
+    answered: z.number().int(),
+    medianResponseMs: z.number().nullable(),
+    rows: z
+      .array(
+        z
+          .object({
+            participantId: z.string(),
+            name: z.string(),
+            region: z.string().nullable(),
+            alertAtMs: z.number(),
+            alertTime: z.string(),
+            responseMs: z.number().nullable(),
+            responseWallMs: z.number().nullable(),
+          })
+          .readonly(),
+      )
+      .readonly(),
+  })
+  .readonly();
+
+export const joinAnswerSchema = z.object({ sessionId: z.string(), scenarioId: z.string() });
+export const createdScenarioSchema = z.object({ id: z.string() });
+
+// The schemas and the domain's interfaces describe the same values: checked at compile time.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const same = <T extends true>(_: T) => _;
+same<Same<z.infer<typeof regionStateSchema>, RegionState>>(true);
+same<Same<z.infer<typeof countersSchema>, Counters>>(true);
+same<Same<z.infer<typeof trackSchema>, Track>>(true);
+same<Same<z.infer<typeof snapshotSchema>['jetsScrambled'], NightState['jetsScrambled']>>(true);
