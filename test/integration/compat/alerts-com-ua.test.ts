@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acuHistorySchema, acuOneStateSchema, acuShortStatesSchema, acuStatesSchema, acuUpdateSchema } from '../../../server/contract/compat.ts';
 import type { RunningServer } from '../../../server/server.ts';
 import { api, startTestServer } from '../../helpers/server.ts';
-import { firstAlert, pausedSeed, type AlertSpan, type SeedSession } from './helpers.ts';
+import { kyivNight, pausedSeed, type AlertSpan, type SeedSession } from './helpers.ts';
 
 const KYIV_OBLAST = 9;
 
@@ -16,11 +16,7 @@ let kyiv: AlertSpan;
 let seed: SeedSession;
 const get = (path: string) => api(server, `/compat/alerts-com-ua/${seed.id}${path}`, { headers: { 'x-api-key': 'key' } });
 
-beforeAll(async () => {
-  server = await startTestServer();
-  kyiv = await firstAlert(server, 'UA-32');
-  seed = await pausedSeed(server, kyiv.startMs - 60_000);
-});
+beforeAll(async () => ({ server, kyiv, seed } = await kyivNight()));
 afterAll(() => server.close());
 
 describe('alerts.com.ua', () => {

@@ -8,7 +8,7 @@ import { aiuAlertsSchema, aiuIotStatusSchema } from '../../../server/contract/co
 import type { RunningServer } from '../../../server/server.ts';
 import { header } from '../../helpers/scenario.ts';
 import { api, createSession, startTestServer } from '../../helpers/server.ts';
-import { firstAlert, pausedSeed, type AlertSpan, type SeedSession } from './helpers.ts';
+import { kyivNight, pausedSeed, type AlertSpan, type SeedSession } from './helpers.ts';
 
 /** The service's IoT order: location UIDs by position in the 27-character string. */
 const IOT_UIDS = ['29', '8', '4', '9', '28', '10', '11', '12', '13', '31', '14', '15', '16', '27', '17', '18', '19', '5', '30', '20', '21', '22', '23', '3', '24', '26', '25'];
@@ -20,11 +20,7 @@ let seed: SeedSession;
 const base = () => `/compat/alerts-in-ua/${seed.id}`;
 const get = (path: string, headers: Record<string, string> = {}) => api(server, `${base()}${path}`, { headers: { authorization: 'Bearer any-token', ...headers } });
 
-beforeAll(async () => {
-  server = await startTestServer();
-  kyiv = await firstAlert(server, 'UA-32');
-  seed = await pausedSeed(server, kyiv.startMs - 60_000);
-});
+beforeAll(async () => ({ server, kyiv, seed } = await kyivNight()));
 afterAll(() => server.close());
 
 describe('alerts.in.ua: active alerts', () => {

@@ -1,6 +1,6 @@
 /** Sessions of the seed night for the consumer-side tests of the compatible feeds and CAP. */
 import type { RunningServer } from '../../../server/server.ts';
-import { api, createSession } from '../../helpers/server.ts';
+import { api, createSession, startTestServer } from '../../helpers/server.ts';
 
 export const SEED = '2025-12-06-barrage';
 
@@ -41,4 +41,11 @@ export async function firstAlert(server: RunningServer, region: string): Promise
   const end = body.events.find((e) => e.type === 'alert.end' && e.region === region && start && e.atMs > start.atMs);
   if (!start || !end) throw new Error(`the seed night has no alert in ${region}`);
   return { region, startMs: start.atMs, endMs: end.atMs, startMsEpoch: Date.parse(body.start) + start.atMs };
+}
+
+/** A test server and a paused session of the seed night a minute before Kyiv oblast's first alert. */
+export async function kyivNight(): Promise<{ server: RunningServer; kyiv: AlertSpan; seed: SeedSession }> {
+  const server = await startTestServer();
+  const kyiv = await firstAlert(server, 'UA-32');
+  return { server, kyiv, seed: await pausedSeed(server, kyiv.startMs - 60_000) };
 }

@@ -8,18 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uaAlertRegionsSchema, uaRegionHistorySchema, uaRegionsSchema, uaStatusSchema } from '../../../server/contract/compat.ts';
 import type { RunningServer } from '../../../server/server.ts';
 import { api, startTestServer } from '../../helpers/server.ts';
-import { firstAlert, pausedSeed, type AlertSpan, type SeedSession } from './helpers.ts';
+import { kyivNight, pausedSeed, type AlertSpan, type SeedSession } from './helpers.ts';
 
 let server: RunningServer;
 let kyiv: AlertSpan;
 let seed: SeedSession;
 const get = (path: string) => api(server, `/compat/ukrainealarm/${seed.id}/api/v3${path}`, { headers: { authorization: 'raw-key' } });
 
-beforeAll(async () => {
-  server = await startTestServer();
-  kyiv = await firstAlert(server, 'UA-32');
-  seed = await pausedSeed(server, kyiv.startMs - 60_000);
-});
+beforeAll(async () => ({ server, kyiv, seed } = await kyivNight()));
 afterAll(() => server.close());
 
 describe('ukrainealarm', () => {
