@@ -50,17 +50,17 @@ describe('alerts.in.ua: active alerts', () => {
   });
 
   it('dates as the service does: *_at in ISO with milliseconds, meta.last_updated_at as YYYY/MM/DD HH:MM:SS +0000', async () => {
-    await seed.seek(kyiv.startMs + 40 * 60_000);
+    await seed.seek(kyiv.startMs + 20 * 60_000);
     const { body, headers } = await get('/v1/alerts/active.json');
     const parsed = aiuAlertsSchema.parse(body);
     const alert = parsed.alerts.find((a) => a.location_uid === KYIV_OBLAST_UID)!;
     expect(alert.started_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(parsed.meta.last_updated_at).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \+0000$/);
     expect(parsed.meta.type).toBe('full');
-    // The replay's present reads as now: the alert began 40 minutes ago, whatever the date of the night.
+    // The replay's present reads as now: the alert began 20 minutes ago, whatever the date of the night.
     const minutesAgo = (Date.now() - Date.parse(alert.started_at)) / 60_000;
-    expect(minutesAgo).toBeGreaterThan(39);
-    expect(minutesAgo).toBeLessThan(41);
+    expect(minutesAgo).toBeGreaterThan(19);
+    expect(minutesAgo).toBeLessThan(21);
     expect(headers.get('content-type')).toBe('application/json; charset=utf-8');
   });
 
@@ -69,6 +69,23 @@ describe('alerts.in.ua: active alerts', () => {
     const { body } = await api(server, `/compat/alerts-in-ua/${original.id}/v1/alerts/active.json?token=t`);
     const alert = aiuAlertsSchema.parse(body).alerts.find((a) => a.location_uid === KYIV_OBLAST_UID)!;
     expect(Date.parse(alert.started_at)).toBe(kyiv.startMsEpoch);
+  });
+});
+
+describe('alerts.in.ua: alerts already on when the night begins', () => {
+  it('lists them from the start the scenario gives, before the night\'s start, in both time modes', async () => {
+    const { body: scenario } = await api<{ start: string; initial: { alerts: Array<{ region: string; sinceMs: number }> } }>(server, '/api/scenarios/2025-12-06-barrage');
+    const opening = scenario.initial.alerts.find((a) => a.region === 'UA-09')!;
+    expect(opening.sinceMs).toBeLessThan(0);
+    const original = await pausedSeed(server, 0, { feedTimes: 'original' });
+    const read = async (id: string) =>
+      aiuAlertsSchema.parse((await api(server, `/compat/alerts-in-ua/${id}/v1/alerts/active.json?token=t`)).body).alerts.find((a) => a.location_uid === '16')!;
+    expect(Date.parse((await read(original.id)).started_at)).toBe(Date.parse(scenario.start) + opening.sinceMs);
+    const present = await pausedSeed(server, 0);
+    const hoursAgo = (Date.now() - Date.parse((await read(present.id)).started_at)) / 3_600_000;
+    expect(hoursAgo).toBeCloseTo(-opening.sinceMs / 3_600_000, 1);
+    const iot = (await api<string>(server, `/compat/alerts-in-ua/${present.id}/v1/iot/active_air_raid_alerts_by_oblast.json?token=t`)).body;
+    expect(iot[IOT_UIDS.indexOf('16')]).toBe('A');
   });
 });
 
