@@ -31,6 +31,7 @@ interface ServeOptions {
   corsOrigins?: string;
   compatTokens?: string;
   compatRateLimits: 'on' | 'off';
+  compatWebhooks: 'on' | 'off';
   compatScenario: string;
   compatSpeed: number;
   compatTimes: 'present' | 'original';
@@ -61,6 +62,7 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--cors-origins <origins>', 'origins whose pages may call the API, the compatible feeds and socket.io (comma-separated, * for any); off by default').env('CORS_ORIGINS'))
     .addOption(new Option('--compat-tokens <tokens>', 'tokens the compatible feeds accept (comma-separated); by default any token').env('COMPAT_TOKENS'))
     .addOption(new Option('--compat-rate-limits <on|off>', "apply the real services' rate limits on the compatible feeds").env('COMPAT_RATE_LIMITS').choices(['on', 'off']).default('off'))
+    .addOption(new Option('--compat-webhooks <on|off>', 'send ukrainealarm webhook deliveries (off: registration only)').env('COMPAT_WEBHOOKS').choices(['on', 'off']).default('on'))
     .addOption(new Option('--compat-scenario <id>', 'scenario the default session of the compatible feeds plays').env('COMPAT_DEFAULT_SCENARIO').default('2025-12-06-barrage'))
     .addOption(new Option('--compat-speed <x>', 'speed of the default session (0.1 to 3600)').env('COMPAT_DEFAULT_SPEED').argParser(speed).default(1))
     .addOption(new Option('--compat-times <mode>', 'times on the default session\'s feeds: present (the replay reads as now) or original').env('COMPAT_DEFAULT_TIMES').choices(['present', 'original']).default('present'))
@@ -80,6 +82,7 @@ export function registerServe(program: Command): void {
         compat: {
           tokens: (options.compatTokens ?? '').split(',').map((t) => t.trim()).filter(Boolean),
           realRateLimits: options.compatRateLimits === 'on',
+          webhooks: options.compatWebhooks === 'on',
           defaultSession: { scenarioId: options.compatScenario, speed: options.compatSpeed, feedTimes: options.compatTimes },
         },
       });

@@ -13,9 +13,10 @@ import type { Session } from '../../sessions/session.ts';
 import { access, type CompatAccessOptions, type Dialect } from './access.ts';
 import { rfc3339Nanos } from './feed-time.ts';
 import { sessionOr, viewOf, type CompatSessions, type FeedView } from './sessions.ts';
+import { alertWatcher } from './watch.ts';
 
 const KYIV = 'Europe/Kyiv';
-/** The stream is fed by looking at the session this often; an alert shorter than this at high speed still shows as two updates. */
+/** The stream looks at the session this often; every change since the last look is sent, in order. */
 export const LIVE_POLL_MS = 100;
 /** A `ping` after this long without an update, as the service does. */
 export const LIVE_PING_MS = 5000;
@@ -38,14 +39,15 @@ const dialect: Dialect = {
   ],
 };
 
-function state(view: FeedView, region: Region): AcuState {
+/** A state as it stands, or as it became at a change (`on`, `atMs`). */
+function state(view: FeedView, region: Region, at?: { on: boolean; atMs: number }): AcuState {
   const last = view.ledger.alertsOf(region.code).at(-1);
-  const changedMs = last ? (last.endMs ?? last.startMs) : undefined;
+  const changedMs = at ? at.atMs : last ? (last.endMs ?? last.startMs) : undefined;
   return {
     id: region.ids.alertsComUa!,
     name: region.name.uk,
     name_en: region.name.en,
-    alert: view.ledger.open.has(`alert:${region.code}`),
+    alert: at ? at.on : view.ledger.open.has(`alert:${region.code}`),
     changed: changedMs === undefined ? null : rfc3339Nanos(view.clock.at(changedMs), KYIV),
   };
 }
@@ -64,21 +66,18 @@ function live(req: Request, res: Response, session: Session, only: Region | unde
   res.flushHeaders();
   sse(res, 'hello', null);
   const regions = only ? [only] : STATES;
-  let seen = new Map(regions.map((r) => [r.code, viewOf(session).ledger.open.has(`alert:${r.code}`)]));
+  const byCode = new Map(regions.map((r) => [r.code, r]));
   let quietSince = Date.now();
+  const look = alertWatcher(session, [...byCode.keys()], (changes, view) => {
+    for (const change of changes) sse(res, 'update', { state: state(view, byCode.get(change.code)!, change), notification_id: randomUUID() });
+    quietSince = Date.now();
+  });
   const timer = setInterval(() => {
     if (session.isDisposed || closing()) {
       clearInterval(timer);
       return void res.end();
     }
-    const view = viewOf(session);
-    const now = new Map(regions.map((r) => [r.code, view.ledger.open.has(`alert:${r.code}`)]));
-    for (const region of regions) {
-      if (now.get(region.code) === seen.get(region.code)) continue;
-      sse(res, 'update', { state: state(view, region), notification_id: randomUUID() });
-      quietSince = Date.now();
-    }
-    seen = now;
+    look();
     if (Date.now() - quietSince >= LIVE_PING_MS) {
       sse(res, 'ping', null);
       quietSince = Date.now();

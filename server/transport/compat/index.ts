@@ -12,6 +12,8 @@ import { ukrainealarmRoutes } from './ukrainealarm.ts';
 
 export interface CompatOptions extends CompatAccessOptions {
   readonly defaultSession?: DefaultSessionOptions;
+  /** ukrainealarm webhooks: deliver (default) or only register (`COMPAT_WEBHOOKS=off`). */
+  readonly webhooks?: boolean;
   /** True once the server is shutting down: open event streams end so the server can close. */
   readonly isShuttingDown?: () => boolean;
 }

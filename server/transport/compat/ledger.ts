@@ -45,6 +45,11 @@ export interface Change {
   readonly on: boolean;
 }
 
+export interface Mark {
+  readonly generation: number;
+  readonly index: number;
+}
+
 export class Ledger {
   readonly episodes: Episode[] = [];
   readonly changes: Change[] = [];
@@ -78,6 +83,16 @@ export class Ledger {
       const now = this.state.regions[event.region];
       if (was && now && was !== now) this.compare(was, now, event);
     }
+  }
+
+  /** Where the ledger stands, to ask later for the changes since. */
+  mark(): Mark {
+    return { generation: this.generation, index: this.changes.length };
+  }
+
+  /** The changes after `mark`, oldest first; undefined when the ledger was rebuilt since (a seek back, an injected event). */
+  since(mark: Mark): readonly Change[] | undefined {
+    return mark.generation === this.generation ? this.changes.slice(mark.index) : undefined;
   }
 
   /** The time of the latest change, or undefined before any. */

@@ -17,11 +17,11 @@ import { access, type CompatAccessOptions, type Dialect } from './access.ts';
 import { hms, isoSecondsZ } from './feed-time.ts';
 import type { Episode } from './ledger.ts';
 import { sessionOr, viewOf, type CompatSessions, type FeedView } from './sessions.ts';
+import type { AlertChange } from './watch.ts';
+import { Webhooks } from './webhooks.ts';
 
 /** The alarms a region's history lists, newest first, as the service documents. */
 const HISTORY_LENGTH = 25;
-/** Webhooks one key may hold per session. */
-const MAX_WEBHOOKS = 1;
 
 const REGIONS_WITH_ID = REGIONS.filter((r) => r.ids.ukrainealarm !== undefined);
 const byId = new Map(REGIONS_WITH_ID.map((r) => [r.ids.ukrainealarm!, r]));
@@ -34,21 +34,21 @@ const dialect: Dialect = {
   limits: [{ per: 'address', points: 200, durationS: 300 }],
 };
 
-function alertRegion(view: FeedView, region: Region): UaAlertRegion {
+/** A region as it stands, or as it became at a change (for webhooks). */
+function alertRegion(view: FeedView, region: Region, change?: AlertChange): UaAlertRegion {
   const episode = view.ledger.open.get(`alert:${region.code}`);
   const regionId = region.ids.ukrainealarm!;
   const last = view.ledger.alertsOf(region.code).at(-1);
-  const changedMs = last ? (last.endMs ?? last.updates.at(-1)?.atMs ?? last.startMs) : 0;
-  const activeAlerts = episode
-    ? [{ regionId, regionType: 'State' as const, type: 'AIR' as const, lastUpdate: isoSecondsZ(view.clock.at(episode.updates.at(-1)?.atMs ?? episode.startMs)) }]
-    : [];
+  const on = change ? change.on : episode !== undefined;
+  const sinceMs = change ? change.atMs : (episode?.updates.at(-1)?.atMs ?? episode?.startMs ?? 0);
+  const changedMs = change ? change.atMs : last ? (last.endMs ?? last.updates.at(-1)?.atMs ?? last.startMs) : 0;
   return {
     regionId,
     regionType: 'State',
     regionName: region.name.uk,
     regionEngName: region.name.en,
     lastUpdate: isoSecondsZ(view.clock.at(changedMs)),
-    activeAlerts,
+    activeAlerts: on ? [{ regionId, regionType: 'State', type: 'AIR', lastUpdate: isoSecondsZ(view.clock.at(sinceMs)) }] : [],
   };
 }
 
@@ -65,14 +65,26 @@ function alarm(view: FeedView, episode: Episode, region: Region) {
   };
 }
 
-export function ukrainealarmRoutes(sessions: CompatSessions, options: CompatAccessOptions): Router {
+export interface UkrainealarmOptions extends CompatAccessOptions {
+  /** Deliver webhooks (default) or only register them. */
+  readonly webhooks?: boolean;
+  readonly isShuttingDown?: () => boolean;
+}
+
+export function ukrainealarmRoutes(sessions: CompatSessions, options: UkrainealarmOptions): Router {
   const router = Router({ mergeParams: true });
   router.use(access(dialect, options));
+  const sessionOf = (req: Request, res: Response) => sessionOr(sessions, String(req.params.session), () => void res.status(404).end());
   const view = (req: Request, res: Response) => {
-    const session = sessionOr(sessions, String(req.params.session), () => void res.status(404).end());
+    const session = sessionOf(req, res);
     return session && viewOf(session);
   };
-  const webhooks = new Map<string, string>();
+  const webhooks = new Webhooks({
+    codes: REGIONS_WITH_ID.map((r) => r.code),
+    body: (v, change) => alertRegion(v, REGIONS_WITH_ID.find((r) => r.code === change.code)!, change),
+    ...(options.webhooks === undefined ? {} : { deliver: options.webhooks }),
+    ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}),
+  });
 
   router.get('/api/v3/regions', (req, res) => {
     if (!view(req, res)) return;
@@ -112,18 +124,16 @@ export function ukrainealarmRoutes(sessions: CompatSessions, options: CompatAcce
     res.json([alertRegion(v, region)]);
   });
 
-  // Registration is kept per session and key; see the README for what is delivered.
+  // One webhook per key and session; each change of an alert is POSTed to it (webhooks.ts).
   const json = express.json({ limit: '4kb' });
   const hook = (req: Request, res: Response) => {
-    if (!view(req, res)) return;
+    const session = sessionOf(req, res);
+    if (!session) return;
     const parsed = uaWebhookSchema.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ message: 'expected {"webHookUrl": "http(s)://..."}' });
-    const key = `${String(req.params.session)}\n${req.get('authorization')}`;
-    if (req.method === 'DELETE') webhooks.delete(key);
-    else {
-      if (!webhooks.has(key) && webhooks.size >= 10_000 * MAX_WEBHOOKS) return void res.status(429).end();
-      webhooks.set(key, parsed.data.webHookUrl);
-    }
+    const key = req.get('authorization')!;
+    if (req.method === 'DELETE') webhooks.remove(session, key);
+    else if (!webhooks.set(session, key, parsed.data.webHookUrl)) return void res.status(429).end();
     res.status(200).end();
   };
   router.post('/api/v3/webhook', json, hook);

@@ -54,19 +54,45 @@ describe('alerts.com.ua', () => {
 
   it('streams hello, then an update when a state\'s alert starts, with CRLF line ends', async () => {
     await seed.seek(kyiv.startMs - 1000);
-    const controller = new AbortController();
-    const response = await fetch(`${server.url}/compat/alerts-com-ua/${seed.id}/api/states/live/${KYIV_OBLAST}`, {
-      headers: { 'x-api-key': 'key' },
-      signal: controller.signal,
-    });
-    expect(response.headers.get('content-type')).toBe('text/event-stream');
-    expect(response.headers.get('cache-control')).toBe('no-cache');
-    const events: EventSourceMessage[] = [];
-    let raw = '';
-    const parser = createParser({ onEvent: (e) => events.push(e) });
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    const until = async (done: () => boolean) => {
+    const stream = await openStream(`/compat/alerts-com-ua/${seed.id}/api/states/live/${KYIV_OBLAST}`);
+    expect(stream.response.headers.get('content-type')).toBe('text/event-stream');
+    expect(stream.response.headers.get('cache-control')).toBe('no-cache');
+    await stream.until(() => stream.events.length >= 1);
+    expect(stream.events[0]).toMatchObject({ event: 'hello', data: 'null' });
+    await seed.seek(kyiv.startMs);
+    await stream.until(() => stream.events.some((e) => e.event === 'update'));
+    const update = acuUpdateSchema.parse(JSON.parse(stream.events.find((e) => e.event === 'update')!.data));
+    expect(update.state).toMatchObject({ id: KYIV_OBLAST, alert: true });
+    expect(stream.raw()).toContain('event: hello\r\ndata: null\r\n\r\n');
+    stream.close();
+  });
+
+  it('reports an alert that starts and ends between two looks as two updates, in order', async () => {
+    await seed.seek(kyiv.startMs - 1000);
+    const stream = await openStream(`/compat/alerts-com-ua/${seed.id}/api/states/live`);
+    await stream.until(() => stream.events.length >= 1);
+    await seed.seek(kyiv.endMs + 1000); // one jump over the whole alert
+    const kyivUpdates = () => stream.events.filter((e) => e.event === 'update').map((e) => acuUpdateSchema.parse(JSON.parse(e.data)).state).filter((s) => s.id === KYIV_OBLAST);
+    await stream.until(() => kyivUpdates().length >= 2);
+    expect(kyivUpdates().map((s) => s.alert)).toEqual([true, false]);
+    stream.close();
+  });
+});
+
+/** An event stream read with a generic SSE parser, with the key in a header as the service wants it. */
+async function openStream(path: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${server.url}${path}`, { headers: { 'x-api-key': 'key' }, signal: controller.signal });
+  const events: EventSourceMessage[] = [];
+  let raw = '';
+  const parser = createParser({ onEvent: (e) => events.push(e) });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  return {
+    response,
+    events,
+    raw: () => raw,
+    async until(done: () => boolean) {
       while (!done()) {
         const chunk = await reader.read();
         if (chunk.done) throw new Error('the stream ended');
@@ -74,17 +100,10 @@ describe('alerts.com.ua', () => {
         raw += text;
         parser.feed(text);
       }
-    };
-    await until(() => events.length >= 1);
-    expect(events[0]).toMatchObject({ event: 'hello', data: 'null' });
-    await seed.seek(kyiv.startMs);
-    await until(() => events.some((e) => e.event === 'update'));
-    const update = acuUpdateSchema.parse(JSON.parse(events.find((e) => e.event === 'update')!.data));
-    expect(update.state).toMatchObject({ id: KYIV_OBLAST, alert: true });
-    expect(raw).toContain('event: hello\r\ndata: null\r\n\r\n');
-    controller.abort();
-  });
-});
+    },
+    close: () => controller.abort(),
+  };
+}
 
 describe('alerts.com.ua: real rate limits', () => {
   let strict: RunningServer;

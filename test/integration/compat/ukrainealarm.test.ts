@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uaAlertRegionsSchema, uaRegionHistorySchema, uaRegionsSchema, uaStatusSchema } from '../../../server/contract/compat.ts';
 import type { RunningServer } from '../../../server/server.ts';
-import { api, startTestServer } from '../../helpers/server.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { api, startTestServer, until } from '../../helpers/server.ts';
 import { kyivNight, pausedSeed, type AlertSpan, type SeedSession } from './helpers.ts';
 
 let server: RunningServer;
@@ -82,6 +84,32 @@ describe('ukrainealarm', () => {
     expect((await hook('DELETE', { webHookUrl: 'https://example.org/other' })).status).toBe(200);
     expect((await hook('POST', { url: 'https://example.org/hook' })).status).toBe(400);
     expect((await hook('POST', { webHookUrl: 'file:///etc/passwd' })).status).toBe(400);
+  });
+
+  it('delivers each start and end of an alert to a registered webhook, in order', async () => {
+    const received: Array<{ regionId: string; activeAlerts: Array<{ type: string }> }> = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    await seed.seek(kyiv.startMs - 1000);
+    const hook = await api(server, `/compat/ukrainealarm/${seed.id}/api/v3/webhook`, { method: 'POST', headers: { authorization: 'hook-key' }, json: { webHookUrl: url } });
+    expect(hook.status).toBe(200);
+    await seed.seek(kyiv.startMs);
+    await until(() => received.some((b) => b.regionId === '14'), 'the start delivered');
+    await seed.seek(kyiv.endMs);
+    await until(() => received.filter((b) => b.regionId === '14').length >= 2, 'the end delivered');
+    const kyivHooks = received.filter((b) => b.regionId === '14');
+    expect(kyivHooks.map((b) => b.activeAlerts.map((a) => a.type))).toEqual([['AIR'], []]);
+    uaAlertRegionsSchema.parse(kyivHooks);
+    await api(server, `/compat/ukrainealarm/${seed.id}/api/v3/webhook`, { method: 'DELETE', headers: { authorization: 'hook-key' }, json: { webHookUrl: url } });
+    receiver.close();
   });
 
   it('refuses a request without a key with 401, and an unknown region with 404', async () => {
