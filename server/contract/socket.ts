@@ -7,6 +7,7 @@ import type { TimelineEvent } from '../domain/events.ts';
 import { regionCodeSchema } from '../domain/events.ts';
 import type { ErrorBody } from './errors.ts';
 import type { ClockMessage, Roster, Snapshot } from './session.ts';
+import type { byeSchema, welcomeSchema } from './wire.ts';
 
 export const handshakeSchema = z.strictObject({
   sessionId: z.string().min(1).max(64),
@@ -30,9 +31,9 @@ export interface ServerToClientEvents {
   clock: (clock: ClockMessage) => void;
   roster: (roster: Roster) => void;
   /** To a trainee only: who it is, to reconnect as itself. */
-  welcome: (welcome: { participantId: string; participantToken: string }) => void;
+  welcome: (welcome: z.infer<typeof welcomeSchema>) => void;
   /** The server is going away (shutdown); reconnect later. */
-  bye: (info: { reason: string }) => void;
+  bye: (info: z.infer<typeof byeSchema>) => void;
 }
 
 export interface ClientToServerEvents {

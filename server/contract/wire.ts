@@ -153,6 +153,10 @@ export const drillReportSchema = z
   })
   .readonly();
 
+/** Socket `welcome` (to a trainee that has just joined) and `bye` (the server is shutting down). */
+export const welcomeSchema = z.object({ participantId: z.string(), participantToken: z.string() });
+export const byeSchema = z.object({ reason: z.string() });
+
 export const joinAnswerSchema = z.object({ sessionId: z.string(), scenarioId: z.string() });
 export const createdScenarioSchema = z.object({ id: z.string() });
 

@@ -6,7 +6,7 @@
 import { validate, compileErrors } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clockMessageSchema, rosterSchema, snapshotSchema } from '../../../server/contract/wire.ts';
+import { clockMessageSchema, rosterSchema, snapshotSchema, welcomeSchema } from '../../../server/contract/wire.ts';
 import type { RunningServer } from '../../../server/server.ts';
 import { api, createSession, Recorder, startTestServer, until } from '../../helpers/server.ts';
 
@@ -95,12 +95,14 @@ describe('GET /api/openapi.json', () => {
 });
 
 describe('socket payloads', () => {
-  it('snapshot, clock and roster match the contract\'s schemas', async () => {
+  it('snapshot, clock, roster and welcome match the contract\'s schemas', async () => {
     const created = await createSession(server, { scenarioId: '2025-12-06-barrage', positionMs: 20_000_000, autoplay: false, kind: 'drill' });
     const instructor = new Recorder(server, { sessionId: created.id, role: 'instructor', token: created.instructorToken });
     await instructor.connected();
     const trainee = new Recorder(server, { sessionId: created.id, role: 'trainee', joinCode: created.joinCode, name: 'Olena', region: 'UA-32' });
+    const welcome = new Promise<unknown>((resolve) => trainee.socket.once('welcome', resolve));
     await trainee.connected();
+    welcomeSchema.parse(await welcome);
     await until(() => instructor.snapshots.length > 0 && instructor.rosters.length > 0, 'snapshot and roster');
     await api(server, `/api/sessions/${created.id}/control`, { method: 'POST', headers: { authorization: `Bearer ${created.instructorToken}` }, json: { action: 'speed', speed: 2 } });
     await until(() => instructor.clocks.length > 0, 'a clock');
