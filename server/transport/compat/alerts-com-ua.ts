@@ -20,6 +20,9 @@ const KYIV = 'Europe/Kyiv';
 export const LIVE_POLL_MS = 100;
 /** A `ping` after this long without an update, as the service does. */
 export const LIVE_PING_MS = 5000;
+/** Open event streams a process serves at most: each holds a connection and a timer. */
+export const MAX_LIVE_STREAMS = 1000;
+let liveStreams = 0;
 
 const STATES: Region[] = REGIONS.filter((r) => r.ids.alertsComUa !== undefined).sort((a, b) => a.ids.alertsComUa! - b.ids.alertsComUa!);
 const byId = new Map(STATES.map((r) => [r.ids.alertsComUa!, r]));
@@ -57,7 +60,9 @@ const lastUpdate = (view: FeedView) => rfc3339Nanos(view.clock.at(view.ledger.la
 /** The service writes CRLF line ends. */
 const sse = (res: Response, event: string, data: unknown) => res.write(`event: ${event}\r\ndata: ${JSON.stringify(data)}\r\n\r\n`);
 
-function live(req: Request, res: Response, session: Session, only: Region | undefined, closing: () => boolean): void {
+function live(res: Response, session: Session, only: Region | undefined, closing: () => boolean): void {
+  if (liveStreams >= MAX_LIVE_STREAMS) return fail(res, 429, 'Too many open streams');
+  liveStreams += 1;
   // setHeader, not res.set: the service sends the type without a charset parameter.
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream');
@@ -83,7 +88,11 @@ function live(req: Request, res: Response, session: Session, only: Region | unde
       quietSince = Date.now();
     }
   }, LIVE_POLL_MS);
-  req.on('close', () => clearInterval(timer));
+  // The response closes when the client goes or the stream is ended here.
+  res.on('close', () => {
+    clearInterval(timer);
+    liveStreams -= 1;
+  });
 }
 
 export function alertsComUaRoutes(sessions: CompatSessions, options: CompatAccessOptions & { readonly isShuttingDown?: () => boolean }): Router {
@@ -103,14 +112,14 @@ export function alertsComUaRoutes(sessions: CompatSessions, options: CompatAcces
 
   router.get('/api/states/live', (req, res) => {
     const session = sessionOf(req, res);
-    if (session) live(req, res, session, undefined, closing);
+    if (session) live(res, session, undefined, closing);
   });
 
   router.get('/api/states/live/:id', (req, res) => {
     const region = byId.get(Number(req.params.id));
     if (!region) return fail(res, 404, 'No such state');
     const session = sessionOf(req, res);
-    if (session) live(req, res, session, region, closing);
+    if (session) live(res, session, region, closing);
   });
 
   router.get('/api/states/:id', (req, res) => {
