@@ -130,8 +130,10 @@ function compatPaths(): Record<string, unknown> {
   const acuErr = json('AlertsComUaError', 'refused');
   const acuOp = (summary: string, name: SchemaName | undefined, more: Op = {}) =>
     get(summary, { 200: name ? json(name, 'as the service sends it') : { description: 'server-sent events: hello, update, ping', content: { 'text/event-stream': { schema: { type: 'string' } } } }, 403: acuErr, 429: acuErr }, { security: [{ acuKey: [] }], tags: ['alerts.com.ua'], ...more });
-  const withSession = (paths: Record<string, { get?: Op; post?: Op }>) =>
-    Object.fromEntries(Object.entries(paths).map(([p, item]) => [p, { parameters: [sessionParam, ...(/\{uid\}/.test(p) ? [pathParam('uid', 'alerts.in.ua location UID')] : []), ...(/\{regionId\}/.test(p) ? [pathParam('regionId', 'ukrainealarm regionId')] : []), ...(/\{id\}/.test(p) ? [pathParam('id', 'alerts.com.ua state id')] : []), ...(/\{period\}/.test(p) ? [pathParam('period', 'week_ago or month_ago')] : [])], ...item }]));
+  // Every compat path has {session}; the others it has are described once here.
+  const params: Record<string, string> = { uid: 'alerts.in.ua location UID', regionId: 'ukrainealarm regionId', id: 'alerts.com.ua state id', period: 'week_ago or month_ago' };
+  const parametersOf = (path: string) => [sessionParam, ...Object.entries(params).filter(([name]) => path.includes(`{${name}}`)).map(([name, text]) => pathParam(name, text))];
+  const withSession = (paths: Record<string, { get?: Op; post?: Op }>) => Object.fromEntries(Object.entries(paths).map(([p, item]) => [p, { parameters: parametersOf(p), ...item }]));
   return withSession({
     [`${aiu}/alerts/active.json`]: aiuOp('active alerts', 'AlertsInUaAlerts'),
     [`${aiu}/iot/active_air_raid_alerts_by_oblast.json`]: aiuOp('27 letters A/P/N in the service\'s order', 'AlertsInUaIotStatus'),
