@@ -60,6 +60,8 @@ export class Ledger {
   revision = 0;
   state: NightState;
   cursor = 0;
+  /** Opening alerts come in region order, not by time: the latest change is tracked, not read off the end. */
+  private latestMs: number | undefined;
 
   constructor(
     readonly events: readonly ScenarioEvent[],
@@ -97,7 +99,7 @@ export class Ledger {
 
   /** The time of the latest change, or undefined before any. */
   get lastChangeMs(): number | undefined {
-    return this.changes.at(-1)?.atMs;
+    return this.latestMs;
   }
 
   alertsOf(code: string): Episode[] {
@@ -147,6 +149,7 @@ export class Ledger {
     this.episodes.push(episode);
     this.open.set(`${kind}:${region.code}`, episode);
     this.changes.push({ atMs: startMs, episode, on: true });
+    this.latestMs = Math.max(this.latestMs ?? startMs, startMs);
     this.revision += 1;
   }
 
@@ -156,6 +159,7 @@ export class Ledger {
     episode.endMs = atMs;
     this.open.delete(`${kind}:${code}`);
     this.changes.push({ atMs, episode, on: false });
+    this.latestMs = Math.max(this.latestMs ?? atMs, atMs);
     this.revision += 1;
   }
 }

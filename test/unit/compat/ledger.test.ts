@@ -49,6 +49,16 @@ describe('Ledger', () => {
     expect(ledger.alertsOf('UA-46')).toEqual([expect.objectContaining({ n: 1, startMs: -25 * MIN, endMs: 30 * MIN })]);
   });
 
+  it('takes the latest change, not the last listed, among alerts already on at the start', () => {
+    const state = withEarlyAlert();
+    const kyiv = state.regions['UA-32']!;
+    // Kyiv oblast comes before Lviv in the region table but its alert began later.
+    const both = { ...state, regions: { ...state.regions, 'UA-32': { ...kyiv, alert: { sinceMs: -10 * MIN, threats: ['drone' as const] } } } };
+    const ledger = new Ledger(events, both);
+    expect(ledger.changes.at(-1)?.episode.code).toBe('UA-46');
+    expect(ledger.lastChangeMs).toBe(-10 * MIN);
+  });
+
   it('keeps one episode when a second declaration widens the threats, and records the update', () => {
     const ledger = new Ledger(events, initialState());
     ledger.advance(4);
