@@ -134,7 +134,7 @@ export function alertsComUaRoutes(sessions: CompatSessions, options: CompatAcces
     const session = sessionOf(req, res);
     if (!session) return;
     const v = viewOf(session);
-    const history = v.ledger.changes.flatMap((change) => {
+    const history = [...v.ledger.changes].sort((a, b) => a.atMs - b.atMs).flatMap((change) => {
       const region = change.episode.kind === 'alert' ? REGIONS.find((r) => r.code === change.episode.code) : undefined;
       const stateId = region?.ids.alertsComUa;
       return stateId === undefined ? [] : [{ date: rfc3339Nanos(v.clock.at(change.atMs), KYIV), state_id: stateId, alert: change.on }];

@@ -41,6 +41,9 @@ describe('alerts.com.ua', () => {
   it('keeps a history of every change', async () => {
     await seed.seek(kyiv.endMs);
     const history = acuHistorySchema.parse((await get('/api/history')).body);
+    const dates = history.map((h) => Date.parse(h.date));
+    expect(dates).toEqual([...dates].sort((a, b) => a - b)); // opening alerts included, oldest first
+    expect(history.map((h) => h.id)).toEqual(history.map((_, i) => i + 1));
     const kyivChanges = history.filter((h) => h.state_id === KYIV_OBLAST);
     expect(kyivChanges.map((h) => h.alert)).toEqual([true, false]);
     expect(Date.parse(kyivChanges[1]!.date) - Date.parse(kyivChanges[0]!.date)).toBe(kyiv.endMs - kyiv.startMs);
