@@ -2,15 +2,20 @@
  * The SVG map: regions (with the stable test hooks `data-region`, `data-state`, `data-siren`),
  * neighbouring countries drawn faintly, launch sites and places abroad as points, tracked groups
  * moving between their reported positions, and impacts by target kind. Built once; each frame
- * only changes the attributes of what changed.
+ * only changes the attributes of what changed. The regions are one tab stop (arrow keys move
+ * between neighbours, see keys.ts); place labels that would leave the map or cover another are
+ * dropped when the map is laid out.
  */
 import type { ScenarioEvent } from '../../server/domain/events.ts';
 import { REGIONS, regionByCode } from '../../server/domain/regions/index.ts';
 import { REGION_FEATURES } from '../../server/domain/regions/geometry.ts';
 import type { NightState, RegionState, Track } from '../../server/domain/state.ts';
 import { h, s } from '../dom.ts';
-import { LOCALES, pick, t, type Lang } from '../i18n.ts';
+import { pick, t, type Lang } from '../i18n.ts';
+import { sinceText } from '../format.ts';
+import { placeName } from './places.ts';
 import { MAP_HEIGHT, MAP_WIDTH, contextFeatures, makeProjection, pathFor } from './projection.ts';
+import { RegionKeys } from './keys.ts';
 
 interface TrackMark {
   readonly group: SVGGElement;
@@ -38,13 +43,16 @@ export class NightMap {
   private readonly routes = new Map<string, Array<{ atMs: number; position: readonly [number, number] }>>();
   private lastState: NightState | undefined;
   private focused: string | undefined;
+  private positionMs = 0;
+  private readonly labels: SVGTextElement[] = [];
 
   constructor(
-    private lang: Lang,
+    private readonly lang: Lang,
     private readonly reducedMotion: boolean,
+    private readonly startMs: number,
   ) {
     const path = pathFor(this.projection);
-    this.svg = s('svg', { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, role: 'img', 'aria-label': 'Map of Ukraine and Poland', class: 'map' });
+    this.svg = s('svg', { viewBox: `0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`, role: 'group', 'aria-label': t('mapLabel', lang), class: 'map' });
     const defs = s('defs');
     const hatch = s('pattern', { id: 'alert-hatch', width: 8, height: 8, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' });
     hatch.append(s('rect', { width: 8, height: 8, class: 'hatch-bg' }), s('line', { x1: 0, y1: 0, x2: 0, y2: 8, class: 'hatch-line' }));
@@ -55,7 +63,7 @@ export class NightMap {
     for (const f of contextFeatures()) context.append(s('path', { d: path(f) ?? '', class: 'country' }));
     this.svg.append(context);
 
-    const regions = s('g', { class: 'regions' });
+    const regions = s('g', { class: 'regions', role: 'group', 'aria-label': t('mapRegions', lang) });
     for (const region of REGIONS) {
       const f = REGION_FEATURES.get(region.code);
       if (!f) continue;
@@ -65,7 +73,7 @@ export class NightMap {
         'data-region': region.code,
         'data-state': 'calm',
         ...(region.country === 'PL' ? { 'data-siren': 'off' } : {}),
-        tabindex: 0,
+        tabindex: -1,
         role: 'button',
         'aria-label': region.name[lang],
       });
@@ -78,17 +86,13 @@ export class NightMap {
       regions.append(el);
     }
     this.svg.append(regions);
+    new RegionKeys(this.regionEls, (code) => this.centre(code));
     this.impactLayer = s('g', { class: 'impacts', 'aria-hidden': 'true' });
     this.trackLayer = s('g', { class: 'tracks', 'aria-hidden': 'true' });
     this.svg.append(this.impactLayer, this.trackLayer);
-    this.info = h('div', { class: 'map-info', 'aria-live': 'polite' });
+    // Not a live region: the focused region's own name says the same, once.
+    this.info = h('div', { class: 'map-info', 'aria-hidden': 'true' });
     this.element = h('figure', { class: 'map-figure' }, this.svg, this.info, h('figcaption', { class: 'credit' }, t('credit', lang)));
-  }
-
-  setLang(lang: Lang): void {
-    this.lang = lang;
-    for (const [code, el] of this.regionEls) el.setAttribute('aria-label', regionByCode(code)?.name[lang] ?? code);
-    this.element.querySelector('.credit')!.textContent = t('credit', lang);
   }
 
   /** The scenario's reported track positions, so groups can move between one report and the next. */
@@ -101,21 +105,53 @@ export class NightMap {
     }
   }
 
-  /** Launch sites and other places outside both countries, as faint points with their names. */
+  /** Launch sites and other places outside both countries, as faint points with short names. */
   drawPlaces(events: readonly ScenarioEvent[]): void {
     const layer = s('g', { class: 'places', 'aria-hidden': 'true' });
     const seen = new Set<string>();
+    const named = new Set<string>();
     for (const e of events) {
-      const found = e.type === 'launch' ? { name: e.from.name, position: e.from.position } : e.type === 'impact' && !e.region && e.position ? { name: e.place, position: e.position } : undefined;
-      const place = found && { name: pick(found.name, this.lang), position: found.position };
+      const place = e.type === 'launch' ? { name: e.from.name, position: e.from.position } : e.type === 'impact' && !e.region && e.position ? { name: e.place, position: e.position } : undefined;
       if (!place || seen.has(place.name)) continue;
       seen.add(place.name);
       const xy = this.projection([place.position[0], place.position[1]]);
       if (!xy) continue;
-      const label = place.name.split(/[,(:]/)[0]!.trim();
-      layer.append(s('circle', { cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: 3, class: e.type === 'launch' ? 'site' : 'abroad' }), s('text', { x: (xy[0] + 5).toFixed(1), y: (xy[1] - 4).toFixed(1), class: 'place-label' }, label));
+      layer.append(s('circle', { cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: 3, class: e.type === 'launch' ? 'site' : 'abroad' }));
+      const short = placeName(place.name);
+      if (!short || named.has(short.key)) continue;
+      named.add(short.key);
+      const label = s('text', { x: xy[0].toFixed(1), y: xy[1].toFixed(1), class: 'place-label', 'data-x': xy[0], 'data-y': xy[1] }, short.name[this.lang]);
+      this.labels.push(label);
+      layer.append(label);
     }
     this.svg.insertBefore(layer, this.impactLayer);
+  }
+
+  /**
+   * Once the map is in the document (text can be measured): each label goes beside its point
+   * where it fits inside the map without touching one already placed; one that fits nowhere is hidden.
+   */
+  layoutLabels(): void {
+    const placed: DOMRect[] = [];
+    const overlaps = (a: DOMRect) => placed.some((b) => a.x < b.x + b.width + 2 && b.x < a.x + a.width + 2 && a.y < b.y + b.height + 1 && b.y < a.y + a.height + 1);
+    for (const label of this.labels) {
+      const x = Number(label.dataset.x);
+      const y = Number(label.dataset.y);
+      label.removeAttribute('visibility');
+      let fits = false;
+      for (const [dx, dy, anchor] of [[5, -4, 'start'], [-5, -4, 'end'], [5, 11, 'start'], [-5, 11, 'end']] as const) {
+        label.setAttribute('x', (x + dx).toFixed(1));
+        label.setAttribute('y', (y + dy).toFixed(1));
+        label.setAttribute('text-anchor', anchor);
+        const box = label.getBBox();
+        if (box.width === 0) break;
+        if (box.x < 2 || box.y < 2 || box.x + box.width > MAP_WIDTH - 2 || box.y + box.height > MAP_HEIGHT - 2 || overlaps(box)) continue;
+        placed.push(box);
+        fits = true;
+        break;
+      }
+      if (!fits) label.setAttribute('visibility', 'hidden');
+    }
   }
 
   /** Applies a state: only regions whose state object changed are touched (states are immutable). */
@@ -127,6 +163,7 @@ export class NightMap {
       const el = this.regionEls.get(code);
       if (!el) continue;
       el.setAttribute('data-state', region.alert ? 'alert' : 'calm');
+      el.setAttribute('aria-label', this.describe(code, region));
       if (region.country === 'PL') {
         el.setAttribute('data-siren', region.siren ? 'on' : 'off');
         if (region.sirenErroneous) el.setAttribute('data-siren-erroneous', 'true');
@@ -198,36 +235,36 @@ export class NightMap {
     mark.label.textContent = String(track.count);
   }
 
-  private showInfo(code: string | undefined): void {
-    this.focused = code;
-    if (!code) {
-      this.info.textContent = '';
-      return;
-    }
-    const region = regionByCode(code);
-    const state = this.lastState?.regions[code];
-    let text = region?.name[this.lang] ?? code;
-    if (state?.alert) text += ` — ${t('underAlert', this.lang)}`;
-    if (state?.siren) text += ` — ${t('sound', this.lang)}${state.sirenErroneous ? ` (${t('erroneous', this.lang)})` : ''}`;
-    this.info.textContent = text;
-    this.info.dataset.sinceMs = state?.alert ? String(state.alert.sinceMs) : '';
+  /** A region's name and state in words: its accessible name and the info line. */
+  private describe(code: string, state: RegionState | undefined): string {
+    let text = regionByCode(code)?.name[this.lang] ?? code;
+    if (state?.alert) text += ` — ${t('underAlert', this.lang)} ${t('sinceTime', this.lang, { time: sinceText(this.startMs, state.alert.sinceMs, this.positionMs, this.lang) })}`;
+    if (state?.siren) text += ` — ${t('sirensSounding', this.lang)}${state.sirenErroneous ? ` (${t('erroneous', this.lang)})` : ''}`;
+    return text;
   }
 
-  /**
-   * The alert duration shown for the focused region, refreshed as the night plays; for an alert
-   * begun before the night (Luhansk oblast's, since April 2022), the date it began instead.
-   */
-  refreshInfo(positionMs: number, startMs: number, timeZone: string): void {
-    const since = this.info.dataset.sinceMs;
-    if (!this.focused || !since) return;
-    const base = this.info.textContent?.split(' · ')[0] ?? '';
-    const sinceMs = Number(since);
-    if (sinceMs < 0) {
-      const when = new Intl.DateTimeFormat(LOCALES[this.lang], { dateStyle: 'long', timeStyle: 'short', timeZone }).format(startMs + sinceMs);
-      this.info.textContent = `${base} · ${t('underAlertSince', this.lang)} ${when}`;
-      return;
+  private showInfo(code: string | undefined): void {
+    this.focused = code;
+    this.refreshInfo(this.positionMs);
+  }
+
+  /** The info line for the region under the pointer or focus, with how long its alert has lasted; written only when it changes. */
+  refreshInfo(positionMs: number): void {
+    this.positionMs = positionMs;
+    const code = this.focused;
+    const state = code ? this.lastState?.regions[code] : undefined;
+    let text = code ? this.describe(code, state) : '';
+    if (state?.alert) {
+      const minutes = Math.max(0, Math.floor((positionMs - state.alert.sinceMs) / 60_000));
+      text += ` · ${t('since', this.lang)} ${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
     }
-    const minutes = Math.max(0, Math.round((positionMs - sinceMs) / 60_000));
-    this.info.textContent = `${base} · ${t('since', this.lang)} ${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+    if (this.info.textContent !== text) this.info.textContent = text;
+  }
+
+  /** Where a region's label point lies on the map, for moving between neighbours by arrow key. */
+  private centre(code: string): [number, number] | undefined {
+    const c = regionByCode(code)?.centroid;
+    const xy = c && this.projection([c[0], c[1]]);
+    return xy ? [xy[0], xy[1]] : undefined;
   }
 }

@@ -1,29 +1,46 @@
-/** The scenario library: what each night is, and the ways in — watch it, host a drill, join one. */
+/**
+ * The scenario library: what each night is, and the ways in — watch it, host a drill, join one.
+ * A content note says what these replays are before anyone opens one; the language can be
+ * switched here too, and the page is drawn again in it.
+ */
 import type { ScenarioListing } from '../../server/contract/scenarios.ts';
 import { formatOffset } from '../../server/domain/time.ts';
 import { createSession, listScenarios, rememberToken } from '../api.ts';
 import { h } from '../dom.ts';
-import { currentLang, pick, t } from '../i18n.ts';
+import { currentLang, pick, plural, saveLang, t, type Lang } from '../i18n.ts';
+import { kyivDate } from '../format.ts';
+import { languageSelect } from '../watch/header.ts';
 
 export async function landingPage(root: HTMLElement): Promise<void> {
-  const lang = currentLang();
   const scenarios = await listScenarios();
+  const draw = (lang: Lang) => {
+    document.title = t('title', lang);
+    root.className = '';
+    root.replaceChildren(...landing(scenarios, lang, (next) => {
+      saveLang(next);
+      draw(next);
+    }));
+  };
+  draw(currentLang());
+}
+
+function landing(scenarios: readonly ScenarioListing[], lang: Lang, switchLang: (lang: Lang) => void): HTMLElement[] {
   const start = async (scenario: ScenarioListing, kind: 'watch' | 'drill') => {
     const created = await createSession({ scenarioId: scenario.id, kind, autoplay: kind === 'watch' });
     rememberToken(created.id, created.instructorToken);
     location.assign(`/s/${created.id}${location.search}`);
   };
   const cards = scenarios.map((s) => {
-    const date = s.start.slice(0, 10);
     const watch = h('button', { type: 'button', 'data-action': 'watch', 'data-scenario': s.id }, t('watch', lang));
     const host = h('button', { type: 'button', 'data-action': 'host', 'data-scenario': s.id }, t('hostDrill', lang));
     watch.addEventListener('click', () => void start(s, 'watch'));
     host.addEventListener('click', () => void start(s, 'drill'));
+    const date = kyivDate(Date.parse(s.start), lang);
     return h(
       'li',
       { class: 'scenario', 'data-scenario': s.id },
       h('h2', {}, pick(s.title, lang)),
-      h('p', { class: 'meta' }, `${date} · ${t('length', lang)} ${formatOffset(s.durationMs).slice(0, 5)} · ${s.eventCount} ${t('events', lang)} · ${s.sourceCount} ${t('sources', lang)}`),
+      h('p', { class: 'meta' }, `${date} · ${t('length', lang)} ${formatOffset(s.durationMs).slice(0, 5)} · ${plural('events', s.eventCount, lang)} · ${plural('sources', s.sourceCount, lang)}`),
       h('p', {}, pick(s.description, lang)),
       h('div', { class: 'actions' }, watch, host),
     );
@@ -34,8 +51,16 @@ export async function landingPage(root: HTMLElement): Promise<void> {
     event.preventDefault();
     if (code.value.trim()) location.assign(`/join/${encodeURIComponent(code.value.trim())}`);
   });
-  root.replaceChildren(
-    h('header', { class: 'top' }, h('h1', {}, t('title', lang))),
-    h('main', { id: 'main', class: 'landing' }, h('p', { class: 'intro' }, t('intro', lang)), h('ul', { class: 'library', 'data-testid': 'scenarios' }, ...cards), join),
-  );
+  return [
+    h('a', { class: 'skip', href: '#main' }, t('skip', lang)),
+    h('header', { class: 'top' }, h('h1', {}, t('title', lang)), h('div', { class: 'settings' }, languageSelect(lang, switchLang))),
+    h(
+      'main',
+      { id: 'main', class: 'landing' },
+      h('p', { class: 'intro' }, t('intro', lang)),
+      h('p', { class: 'content-note', 'data-testid': 'content-note' }, t('contentNote', lang)),
+      h('ul', { class: 'library', 'data-testid': 'scenarios' }, ...cards),
+      join,
+    ),
+  ];
 }

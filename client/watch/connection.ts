@@ -40,6 +40,11 @@ export class Connection {
     this.socket = this.open();
   }
 
+  /** The session now watched (it changes when a lost session is started again). */
+  get id(): string {
+    return this.sessionId;
+  }
+
   get isInstructor(): boolean {
     return this.token !== undefined;
   }
