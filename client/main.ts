@@ -27,12 +27,13 @@ async function openSession(id: string): Promise<void> {
   }
   const params = new URLSearchParams(location.search);
   const moment = params.get('t');
-  const response = await fetch(`/api/sessions/${encodeURIComponent(id)}`);
   const named = params.get('n');
-  if (!response.ok && !(moment && named)) throw new RequestFailed(response.status, 'session_not_found', t(moment ? 'sessionGoneShared' : 'notFound', lang));
-  const scenarioId = response.ok ? ((await response.json()) as { scenario: { id: string } }).scenario.id : named!;
-  const scenario = await getScenario(scenarioId);
   const token = tokenFor(id);
+  // A shared moment that names its night needs nothing from the session it came from.
+  const response = moment && named && !token ? undefined : await fetch(`/api/sessions/${encodeURIComponent(id)}`);
+  if (response && !response.ok && !(moment && named)) throw new RequestFailed(response.status, 'session_not_found', t(moment ? 'sessionGoneShared' : 'notFound', lang));
+  const scenarioId = response?.ok ? ((await response.json()) as { scenario: { id: string } }).scenario.id : named!;
+  const scenario = await getScenario(scenarioId);
   if (token) return watchPage(root, scenario, id, token, moment);
   if (moment) {
     const read = readMoment(moment, scenario.startMs, scenario.durationMs);
@@ -43,7 +44,7 @@ async function openSession(id: string): Promise<void> {
       const notice: Notice = { kind: 'own', text: localTime(scenario.startMs, read.ms, KYIV) };
       return watchPage(root, scenario, created.id, created.instructorToken, null, notice);
     }
-    if (!response.ok) throw new RequestFailed(400, 'bad_moment', t('badLink', lang, { text: moment, hint: t('timeHint', lang) }));
+    if (!response?.ok) throw new RequestFailed(400, 'bad_moment', t('badLink', lang, { text: moment, hint: t('timeHint', lang) }));
     return watchPage(root, scenario, id, undefined, null, { kind: 'badLink', text: moment });
   }
   watchPage(root, scenario, id, undefined, null, { kind: 'following' });
