@@ -105,8 +105,17 @@ export class TimelineView {
       'section',
       { class: 'timeline', 'aria-label': t('timeline', lang) },
       h('div', { class: 'track-area' }, this.histogram(events), this.markers(events, controllable), this.scrubber),
-      h('div', { class: 'controls' }, back, this.playButton, this.pauseButton, forward, this.speedSelect, this.clock),
-      h('details', { class: 'jumps', open: wide() }, h('summary', {}, t('moreMoves', lang)), h('div', { class: 'jump-items' }, first, next, goForm, loopLabel, this.shareLink, this.message)),
+      h(
+        'div',
+        { class: 'controls' },
+        back,
+        this.playButton,
+        this.pauseButton,
+        forward,
+        this.speedSelect,
+        this.clock,
+        h('details', { class: 'jumps', open: wide() }, h('summary', {}, t('moreMoves', lang)), h('div', { class: 'jump-items' }, first, next, goForm, loopLabel, this.shareLink, this.message)),
+      ),
     );
   }
 

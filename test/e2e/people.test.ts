@@ -59,7 +59,7 @@ async function openOwn(page: Page, positionMs = 0): Promise<string> {
 }
 
 const position = (page: Page) => page.$eval('[data-testid="clock"]', (e) => Number(e.getAttribute('data-position-ms')));
-const atPosition = (page: Page, ms: number) => page.waitForFunction((p) => Number(document.querySelector('[data-testid="clock"]')?.getAttribute('data-position-ms')) === p, ms);
+const atPosition = (page: Page, ms: number) => page.waitForFunction((p) => Number(document.querySelector('[data-testid="clock"]')?.getAttribute('data-position-ms')) === p, ms, { timeout: 10_000 });
 
 async function seek(page: Page, ms: number): Promise<void> {
   await page.locator('[data-testid="scrubber"]').fill(String(ms));
@@ -173,13 +173,14 @@ async function covered(page: Page, selector: string): Promise<string[]> {
 }
 
 describe('layout', () => {
-  it('at five sizes nothing is covered, and map labels stay inside the map without overlapping', async () => {
-    for (const [width, height] of [[320, 568], [390, 844], [1280, 720], [1440, 900], [1920, 1080]] as const) {
-      const { context, page } = await person({ viewport: { width, height }, follow: 'UA-46' });
+  it("at five sizes (and the smallest in Ukrainian and Polish) nothing is covered; map labels stay inside the map and apart", async () => {
+    const sizes = [[320, 568, 'en'], [390, 844, 'en'], [1280, 720, 'en'], [1440, 900, 'en'], [1920, 1080, 'en'], [320, 568, 'uk'], [320, 568, 'pl'], [1280, 800, 'uk']] as const;
+    for (const [width, height, lang] of sizes) {
+      const { context, page } = await person({ viewport: { width, height }, follow: 'UA-46', lang });
       await openOwn(page, resolveMoment('05:20', seed.startMs, 'Europe/Kyiv')!);
       await page.waitForSelector('[data-testid="feed"] li');
       await page.waitForSelector('[data-testid="counters"] dd');
-      const where = `${width}x${height}`;
+      const where = `${width}x${height}-${lang}`;
       // The map is on screen without scrolling on every size.
       const map = await page.$eval('svg.map', (e) => e.getBoundingClientRect().toJSON() as DOMRect);
       expect(map.top, where).toBeGreaterThanOrEqual(0);
@@ -351,6 +352,26 @@ describe('accessibility and the keyboard', () => {
     await page.keyboard.press(' ');
     await page.waitForFunction((p) => Number(document.querySelector('[data-testid="clock"]')?.getAttribute('data-position-ms')) > p, before);
     expect(await page.isVisible('[data-action="play"]')).toBe(true);
+    await context.close();
+  });
+
+  it('live regions stay quiet while the night plays with a region focused and none followed', async () => {
+    const { context, page } = await person();
+    await openOwn(page, resolveMoment('04:00', seed.startMs, 'Europe/Kyiv')!);
+    await page.evaluate(() => {
+      const w = window as unknown as { announced: number };
+      w.announced = 0;
+      const observer = new MutationObserver((m) => (w.announced += m.length));
+      for (const el of document.querySelectorAll('[aria-live], [role="status"], [role="alert"]')) observer.observe(el, { childList: true, characterData: true, subtree: true });
+    });
+    await page.focus('[data-region="UA-46"]');
+    await page.selectOption('[data-testid="speed"]', '600');
+    await page.focus('[data-region="UA-46"]');
+    await page.keyboard.press('End');
+    await page.click('[data-action="play"]');
+    const from = await position(page);
+    await page.waitForFunction((p) => Number(document.querySelector('[data-testid="clock"]')?.getAttribute('data-position-ms')) > p + 600_000, from);
+    expect(await page.evaluate(() => (window as unknown as { announced: number }).announced)).toBe(0);
     await context.close();
   });
 
