@@ -180,9 +180,15 @@ export function watchPage(root: HTMLElement, scenario: Scenario, sessionId: stri
     return { map, feed, timeline, counters, help };
   }
 
+  /** The key help: focus moves into it, and back to where it was when it closes. */
+  let returnFocus: Element | null = null;
   function toggleHelp(show = views.help.hidden): void {
+    if (show === !views.help.hidden) return;
+    if (show) returnFocus = document.activeElement;
     views.help.hidden = !show;
     if (show) views.help.querySelector('button')?.focus();
+    else if (returnFocus instanceof HTMLElement && returnFocus !== document.body && returnFocus.isConnected) returnFocus.focus();
+    else (document.activeElement as HTMLElement | null)?.blur();
   }
 
   function renderCounters(state: NightState): void {
