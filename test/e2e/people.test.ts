@@ -107,6 +107,37 @@ describe('the banner follows the region\'s state', () => {
     await seek(page, Math.round((on.atMs + off.atMs) / 2000) * 1000);
     await page.waitForSelector('[data-testid="alert-banner"][data-state="siren"]', { timeout: 5000 });
     expect(await page.textContent('[data-testid="alert-banner"]')).toContain('Lublin');
+    // "Next alert in my region" from before it lands on the sirens; the time field refuses what is not a moment.
+    await seek(page, on.atMs - 120_000);
+    await page.click('[data-action="next-alert"]');
+    await atPosition(page, seed.events.find((e) => (e.type === 'alert.start' || e.type === 'siren.start') && e.region === 'PL-06' && e.atMs > on.atMs - 120_000)!.atMs);
+    await page.fill('[data-testid="moment"]', '99:99');
+    await page.press('[data-testid="moment"]', 'Enter');
+    expect(await page.textContent('.timeline-message')).toContain('"99:99" is not a moment of this night');
+    await context.close();
+  });
+
+  it('the feed: group positions on the map only, reconstruction notes on demand, every source listed, filters over the whole night', async () => {
+    const { context, page } = await person();
+    await openOwn(page, resolveMoment('02:00', seed.startMs, 'Europe/Kyiv')!);
+    await page.waitForSelector('[data-testid="feed"] li');
+    expect(await page.$$eval('[data-testid="feed"] li[data-type="threat.move"]', (els) => els.length)).toBe(0);
+    await page.check('[data-testid="show-groups"]');
+    expect(await page.$$eval('[data-testid="feed"] li[data-type="threat.move"]', (els) => els.length)).toBeGreaterThan(0);
+    await page.uncheck('[data-testid="show-groups"]');
+    const noted = page.locator('[data-testid="feed"] details.reconstructed').last();
+    expect(await noted.locator('.note').isVisible()).toBe(false);
+    await noted.locator('summary').click();
+    expect((await noted.locator('.note').textContent())!.length).toBeGreaterThan(10);
+    await page.click('[data-testid="sources"] summary');
+    expect(await page.$$eval('[data-testid="sources"] li', (els) => els.length)).toBe(seed.sources.length);
+    // A filter lists what is still to come; a match jumps there.
+    await page.selectOption('[data-testid="type-filter"]', 'siren.start');
+    const jump = page.locator('[data-testid="later"] button').first();
+    const at = Number(await jump.getAttribute('data-at-ms'));
+    expect(at).toBe(seed.events.find((e) => e.type === 'siren.start')!.atMs);
+    await jump.click();
+    await atPosition(page, at);
     await context.close();
   });
 });
