@@ -19,13 +19,16 @@ export function kyivDate(epochMs: number, lang: Lang, withYear = true): string {
 }
 
 /**
- * When something began, as Kyiv time, with its date when that is not the date of `nowMs`
- * (an alert that was already on before the scenario starts has a negative position).
+ * When something began, as Kyiv time, with its date when that is not the date of `nowMs`, and
+ * its year when that differs too (an alert already on before the scenario starts has a negative
+ * position: Luhansk oblast's began in April 2022).
  */
 export function sinceText(startMs: number, sinceMs: number, nowMs: number, lang: Lang): string {
   const time = localTime(startMs, sinceMs, KYIV);
   const date = kyivDate(startMs + sinceMs, lang, false);
-  return date === kyivDate(startMs + nowMs, lang, false) ? time : `${time}, ${date}`;
+  if (date === kyivDate(startMs + nowMs, lang, false)) return time;
+  const year = (ms: number) => new Date(ms).getUTCFullYear();
+  return `${time}, ${year(startMs + sinceMs) === year(startMs + nowMs) ? date : kyivDate(startMs + sinceMs, lang)}`;
 }
 
 export type MomentRead = { readonly ok: true; readonly ms: number } | { readonly ok: false };

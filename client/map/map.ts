@@ -111,16 +111,20 @@ export class NightMap {
     const seen = new Set<string>();
     const named = new Set<string>();
     for (const e of events) {
-      const place = e.type === 'launch' ? { name: e.from.name, position: e.from.position } : e.type === 'impact' && !e.region && e.position ? { name: e.place, position: e.position } : undefined;
+      const found = e.type === 'launch' ? { name: e.from.name, position: e.from.position } : e.type === 'impact' && !e.region && e.position ? { name: e.place, position: e.position } : undefined;
+      const place = found && { name: found.name.en, local: found.name[this.lang], position: found.position };
       if (!place || seen.has(place.name)) continue;
       seen.add(place.name);
       const xy = this.projection([place.position[0], place.position[1]]);
       if (!xy) continue;
       layer.append(s('circle', { cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: 3, class: e.type === 'launch' ? 'site' : 'abroad' }));
+      // A short name from the gazetteer, else the first words of the scenario's own name in this language (none: no label).
       const short = placeName(place.name);
-      if (!short || named.has(short.key)) continue;
-      named.add(short.key);
-      const label = s('text', { x: xy[0].toFixed(1), y: xy[1].toFixed(1), class: 'place-label', 'data-x': xy[0], 'data-y': xy[1] }, short.name[this.lang]);
+      const text = short?.name[this.lang] ?? place.local?.split(/[,(:]/)[0]!.trim();
+      const key = short?.key ?? text;
+      if (!text || !key || named.has(key)) continue;
+      named.add(key);
+      const label = s('text', { x: xy[0].toFixed(1), y: xy[1].toFixed(1), class: 'place-label', 'data-x': xy[0], 'data-y': xy[1] }, text);
       this.labels.push(label);
       layer.append(label);
     }
@@ -254,7 +258,8 @@ export class NightMap {
     const code = this.focused;
     const state = code ? this.lastState?.regions[code] : undefined;
     let text = code ? this.describe(code, state) : '';
-    if (state?.alert) {
+    // An alert begun before the night already shows its date: a count of hours would say nothing.
+    if (state?.alert && state.alert.sinceMs >= 0) {
       const minutes = Math.max(0, Math.floor((positionMs - state.alert.sinceMs) / 60_000));
       text += ` · ${t('since', this.lang)} ${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
     }

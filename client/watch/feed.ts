@@ -128,10 +128,19 @@ export class FeedView {
     const polish = eventRegion(event)?.startsWith('PL-') || ('country' in event && event.country === 'PL');
     const time = `${localTime(this.startMs, event.atMs, KYIV)}${polish ? ` (${t('warsaw', lang)} ${localTime(this.startMs, event.atMs, WARSAW)})` : ''}`;
     const li = h('li', { 'data-seq': seq, 'data-type': event.type, class: `item type-${event.type.replace('.', '-')}` }, h('time', {}, time), ' ', h('span', { class: 'text' }, pick(event.text, lang)));
-    if (event.reconstructed) li.append(' ', this.reconstructedMark(noteText(event.note as Parameters<typeof noteText>[0], lang)));
+    if (event.reconstructed) li.append(' ', this.reconstructedMark(noteText(event.note, lang)));
+    // "Reported by" only for what a source reports itself; a model's sources are what it drew on.
     const source = event.source ? this.sources.get(event.source) : undefined;
-    if (source) li.append(' ', h('a', { href: source.url, target: '_blank', rel: 'noopener noreferrer', class: 'source', title: source.title }, `${t('source', lang)}: ${source.publisher}`));
+    if (source) li.append(' ', this.sourceLink(source, 'source'));
+    for (const id of event.basis ?? []) {
+      const basis = this.sources.get(id);
+      if (basis) li.append(' ', this.sourceLink(basis, 'derivedFrom'));
+    }
     return li;
+  }
+
+  private sourceLink(source: Source, label: 'source' | 'derivedFrom'): HTMLAnchorElement {
+    return h('a', { href: source.url, target: '_blank', rel: 'noopener noreferrer', class: label === 'source' ? 'source' : 'source basis', title: source.title }, `${t(label, this.lang)}: ${source.publisher}`);
   }
 
   /** A quiet "≈"; with a note, a disclosure that shows how the event was reconstructed. */
@@ -144,7 +153,7 @@ export class FeedView {
   /** Every source of the night, with what it backs. */
   private sourcesPanel(): HTMLElement {
     const backed = new Map<string, number>();
-    for (const e of this.night) if (e.source) backed.set(e.source, (backed.get(e.source) ?? 0) + 1);
+    for (const e of this.night) for (const id of new Set([e.source, ...(e.basis ?? [])])) if (id) backed.set(id, (backed.get(id) ?? 0) + 1);
     const items = this.sourceList.map((s) =>
       h('li', {}, h('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer' }, s.publisher), ` — ${s.title} `, h('span', { class: 'backs' }, `(${t('backs', this.lang)} ${plural('events', backed.get(s.id) ?? 0, this.lang)})`)),
     );

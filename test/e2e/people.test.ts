@@ -298,9 +298,9 @@ describe('three languages', () => {
     await page.selectOption('[data-testid="language"]', 'uk');
     await page.waitForFunction(() => document.documentElement.lang === 'uk');
     const meta = await page.textContent('[data-scenario="2025-12-06-barrage"] .meta');
-    expect(meta).toContain('79 джерел');
+    expect(meta).toContain('88 джерел');
     await page.selectOption('[data-testid="language"]', 'pl');
-    expect(await page.textContent('[data-scenario="2025-12-06-barrage"] .meta')).toContain('79 źródeł');
+    expect(await page.textContent('[data-scenario="2025-12-06-barrage"] .meta')).toContain('88 źródeł');
     expect(await page.title()).toBe('Symulator alarmów przeciwlotniczych');
     expect(await englishLeft(page, englishFor())).toEqual([]);
     await context.close();

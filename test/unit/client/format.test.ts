@@ -22,6 +22,8 @@ describe('times and dates in words', () => {
     expect(sinceText(START, 30 * 60_000, 60 * 60_000, 'en')).toBe('18:30');
     expect(sinceText(START, -20 * 3_600_000, 60 * 60_000, 'en')).toBe('22:00, 4 December');
     expect(sinceText(START, 10 * 3_600_000, 11 * 3_600_000, 'uk')).toBe('04:00');
+    const april2022 = Date.parse('2022-04-04T16:00:00+03:00') - START;
+    expect(sinceText(START, april2022, 60 * 60_000, 'en')).toBe('16:00, 4 April 2022');
     expect(kyivDate(START + 11 * 3_600_000, 'en')).toBe('6 December 2025');
     expect(kyivDate(START + 11 * 3_600_000, 'pl')).toBe('6 grudnia 2025');
   });
