@@ -33,14 +33,25 @@ function unionThreats(a: readonly ThreatKind[], b: readonly ThreatKind[]): reado
  */
 function without<T>(record: Readonly<Record<string, T>>, key: string): Record<string, T> {
   const copy: Record<string, T> = {};
-  for (const k in record) if (k !== key) copy[k] = record[k]!;
+  for (const k in record) {
+    if (k === key) continue;
+    // Keys come from scenario text (an aircraft's name, a track id): "__proto__" is defined as
+    // data, never assigned, which would replace the copy's prototype.
+    if (k === '__proto__') Object.defineProperty(copy, k, { value: record[k], enumerable: true, writable: true, configurable: true });
+    else copy[k] = record[k]!;
+  }
   return copy;
+}
+
+/** `record[key]` only when it is the record's own: "constructor" is not a carrier in flight. */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** Lowers a track's count after shoot-downs or hits; a track with none left is gone. */
 function spendTrack(state: NightState, trackId: string | undefined, count: number): NightState['tracks'] {
   if (trackId === undefined) return state.tracks;
-  const track = state.tracks[trackId];
+  const track = own(state.tracks, trackId);
   if (!track) return state.tracks;
   const left = track.count - count;
   return left > 0 ? { ...state.tracks, [trackId]: { ...track, count: left } } : without(state.tracks, trackId);
@@ -80,17 +91,17 @@ export function reduce(state: NightState, event: ScenarioEvent): NightState {
         ...state,
         carriersAirborne: {
           ...state.carriersAirborne,
-          [event.aircraft]: (state.carriersAirborne[event.aircraft] ?? 0) + (event.count ?? 1),
+          [event.aircraft]: (own(state.carriersAirborne, event.aircraft) ?? 0) + (event.count ?? 1),
         },
       };
     case 'carrier.landed': {
-      const left = (state.carriersAirborne[event.aircraft] ?? 0) - (event.count ?? 1);
+      const left = (own(state.carriersAirborne, event.aircraft) ?? 0) - (event.count ?? 1);
       const carriersAirborne =
         left > 0 ? { ...state.carriersAirborne, [event.aircraft]: left } : without(state.carriersAirborne, event.aircraft);
       return { ...state, carriersAirborne };
     }
     case 'threat.move': {
-      if (event.count === 0) return state.tracks[event.trackId] ? { ...state, tracks: without(state.tracks, event.trackId) } : state;
+      if (event.count === 0) return own(state.tracks, event.trackId) ? { ...state, tracks: without(state.tracks, event.trackId) } : state;
       return {
         ...state,
         tracks: {

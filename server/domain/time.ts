@@ -7,7 +7,7 @@
 
 const OFFSET_FORM = /^(\d{1,3}):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,3}))?)?$/;
 /** An offset is required: a bare local time would be read in the server's own zone. */
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
 export type AtParse =
   | { readonly ok: true; readonly kind: 'offset' | 'absolute'; readonly ms: number }
@@ -24,7 +24,12 @@ export function parseOffset(text: string): number | undefined {
 
 /** Epoch milliseconds of an ISO-8601 timestamp with offset, or undefined. */
 export function parseIsoWithOffset(text: string): number | undefined {
-  if (!ISO_WITH_OFFSET.test(text)) return undefined;
+  const m = ISO_WITH_OFFSET.exec(text);
+  if (!m) return undefined;
+  // Date.parse rolls impossible fields over (2026-02-31 becomes 3 March): they are refused instead.
+  const [year, month, day, hour, minute, second, offsetH, offsetM] = m.slice(1).map((v) => (v === undefined ? 0 : Number(v))) as number[];
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth || hour! > 23 || minute! > 59 || second! > 59 || offsetH! > 23 || offsetM! > 59) return undefined;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
 }
