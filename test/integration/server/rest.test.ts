@@ -39,7 +39,7 @@ describe('REST', () => {
     const scenario = { ...header({ id: 'uploaded-json' }), events: [{ at: '00:01', type: 'jets.scrambled', country: 'PL' }] };
     const json = await api<{ id: string }>(server, '/api/scenarios', { method: 'POST', json: scenario });
     expect(json.status).toBe(201);
-    expect(json.body).toEqual({ id: 'uploaded-json' });
+    expect(json.body).toEqual({ id: 'uploaded-json', deleteToken: expect.stringMatching(/^[\w-]{32}$/) });
     const yaml = await api(server, '/api/scenarios', {
       method: 'POST',
       headers: { 'content-type': 'application/yaml' },
@@ -87,8 +87,9 @@ describe('REST', () => {
     const created = await createSession(server, { scenarioId: 'demo', autoplay: false, kind: 'drill' });
     expect(created.instructorToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(created.joinCode).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
-    expect(created.links.watch).toBe(`${server.url}/s/${created.id}`);
-    expect(created.links.join).toBe(`${server.url}/join/${created.joinCode}`);
+    // Without PUBLIC_URL links are relative: the request's Host header is never echoed.
+    expect(created.links.watch).toBe(`/s/${created.id}`);
+    expect(created.links.join).toBe(`/join/${created.joinCode}`);
     expect(created.links.instructor).toContain('#token=');
     const { body } = await api<{ seq: number; session: { id: string; kind: string }; clock: { playing: boolean }; regions: Record<string, unknown> }>(server, `/api/sessions/${created.id}`);
     expect(body.session).toEqual({ id: created.id, kind: 'drill' });
