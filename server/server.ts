@@ -8,7 +8,9 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import { ScenarioStore } from './scenario/store.ts';
+import { ParsePool, type ParsePoolOptions } from './scenario/parse-pool.ts';
+import { ScenarioStore, type UploadLimits } from './scenario/store.ts';
+import type { Quotas } from './sessions/quotas.ts';
 import { SessionRegistry } from './sessions/registry.ts';
 import { NULL_SINK } from './sessions/sink.ts';
 import type { CompatOptions } from './transport/compat/index.ts';
@@ -36,6 +38,12 @@ export interface ServerOptions {
   readonly compat?: CompatOptions;
   /** Origins allowed to use the API, the feeds and socket.io from their pages. */
   readonly corsOrigins?: readonly string[];
+  readonly quotas?: Partial<Quotas>;
+  readonly maxSessions?: number;
+  readonly uploadLimits?: UploadLimits;
+  readonly parsePool?: Partial<ParsePoolOptions>;
+  /** How long `close` lets connections finish before it cuts them (default 3 s). */
+  readonly shutdownGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -49,24 +57,31 @@ export interface RunningServer {
   close(reason?: string): Promise<void>;
 }
 
-/** How long shutdown waits for connections to finish before it closes them. */
+/**
+ * How long shutdown waits for connections to finish before it closes them: long enough for a
+ * request in flight, short enough to stay inside the 5 s a supervisor allows (`serve`).
+ */
 const SHUTDOWN_GRACE_MS = 3000;
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
-  const scenarios = new ScenarioStore();
+  const scenarios = new ScenarioStore(options.uploadLimits);
+  const parsePool = new ParsePool(options.parsePool);
   await scenarios.loadFolders(options.scenarioDirs ?? [`${PROJECT_ROOT}scenarios`], (message) => logger.warn(message));
   const registry = new SessionRegistry({
     scenarios,
     sink: NULL_SINK,
     ...(options.idleMs ? { idleMs: options.idleMs } : {}),
     ...(options.sessionLogCapacity ? { logCapacity: options.sessionLogCapacity } : {}),
+    ...(options.quotas ? { quotas: options.quotas } : {}),
+    ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
   });
   let shuttingDown = false;
 
   const app = createApp({
     registry,
     scenarios,
+    parsePool,
     logger,
     version: VERSION,
     startedAtMs: Date.now(),
@@ -98,13 +113,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       shuttingDown = true;
       logger.info({ reason }, 'shutting down');
       io.emit('bye', { reason });
+      // The deadline is armed first: closing socket.io also closes the HTTP server, which waits
+      // for every request, and a client can keep one open for ever by never finishing its body.
+      const grace = setTimeout(() => http.closeAllConnections(), options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS).unref();
       // Stop accepting; let in-flight requests finish, then cut what is left.
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      const ioClosed = new Promise<void>((resolve) => io.close(() => resolve()));
       registry.close();
-      const grace = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       http.closeIdleConnections();
-      await httpClosed;
+      await Promise.all([httpClosed, ioClosed, parsePool.close()]);
       clearTimeout(grace);
       logger.info('stopped');
     })();

@@ -20,9 +20,18 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  /** A per-address or per-session allowance is used up (sessions, injects, join attempts). */
+  quota_exceeded: 429,
   internal: 500,
+  /** The server is at a limit it shares among everyone (sessions, connections, parsing). */
+  server_busy: 503,
   shutting_down: 503,
+  /** The memory set aside for uploaded scenarios is full. */
+  storage_full: 507,
 } as const;
+
+/** Issues a failed validation returns at most; `issueCount` says how many there were. */
+export const MAX_ISSUES = 100;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 export const issueSchema = z.object({
@@ -37,13 +46,20 @@ export const errorBodySchema = z.object({
   error: z.object({
     code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
     message: z.string(),
-    issues: z.array(issueSchema).optional(),
+    issues: z.array(issueSchema).max(MAX_ISSUES).optional(),
+    /** How many issues there were in all, when more than `issues` lists. */
+    issueCount: z.number().int().optional(),
+    /** Seconds after which trying again may succeed (also the `Retry-After` header). */
+    retryAfterS: z.number().int().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** An error meant for a client: thrown anywhere below the transport, turned into a body there. */
 export class ApiError extends Error {
+  /** Seconds after which the same request may succeed; sent as `Retry-After`. */
+  retryAfterS: number | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -53,12 +69,28 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
+  /** A refusal for lack of capacity: says when to come back. */
+  static busy(code: ErrorCode, message: string, retryAfterS: number): ApiError {
+    const error = new ApiError(code, message);
+    error.retryAfterS = Math.max(1, Math.ceil(retryAfterS));
+    return error;
+  }
+
   get status(): number {
     return ERROR_CODES[this.code];
   }
 
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: [...this.issues] } : {}) } };
+    const issues = this.issues;
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(issues ? { issues: issues.slice(0, MAX_ISSUES) } : {}),
+        ...(issues && issues.length > MAX_ISSUES ? { issueCount: issues.length } : {}),
+        ...(this.retryAfterS === undefined ? {} : { retryAfterS: this.retryAfterS }),
+      },
+    };
   }
 }
 

@@ -19,6 +19,7 @@ import { MAX_SPEED, MIN_SPEED, type ClockState, type Control } from '../domain/c
 import type { ScenarioEvent } from '../domain/events.ts';
 import { reduce } from '../domain/reduce.ts';
 import type { NightState } from '../domain/state.ts';
+import { OverlayTimeline } from './overlay.ts';
 import type { Timeline } from './timeline.ts';
 
 /**
@@ -29,6 +30,12 @@ import type { Timeline } from './timeline.ts';
 export const DEFAULT_FRAME_MS = 16;
 /** While playing, the clock is re-sent this often so that clients can correct extrapolation. */
 export const DEFAULT_CLOCK_INTERVAL_MS = 5000;
+/**
+ * Events one message carries at most. At 3600x a crowded stretch of a night falls due at once;
+ * past this the rest goes out in the following frames, so that no message (and no encoding of it
+ * for every viewer) grows without bound. The seed night's busiest frame at 3600x has about 60.
+ */
+export const DEFAULT_MAX_FRAME_EVENTS = 1000;
 
 export type JumpReason = 'seek' | 'step' | 'restart' | 'loop';
 export type ClockReason = 'control' | 'heartbeat' | 'end';
@@ -53,12 +60,14 @@ export interface EngineOptions {
   readonly speed?: number;
   readonly playing?: boolean;
   readonly loop?: boolean;
+  readonly maxFrameEvents?: number;
 }
 
 export class ReplayEngine {
   private readonly scheduler: SchedulerLike;
   private readonly frameMs: number;
   private readonly clockIntervalMs: number;
+  private readonly maxFrameEvents: number;
   private readonly out = new Subject<EngineOutput>();
   /** Everything the engine reports, in order. Subscribe before the first control. */
   readonly output$: Observable<EngineOutput> = this.out.asObservable();
@@ -75,10 +84,11 @@ export class ReplayEngine {
   private heartbeat: Subscription | undefined;
   private disposed = false;
 
-  private timeline: Timeline;
+  private readonly timeline: OverlayTimeline;
 
   constructor(timeline: Timeline, options: EngineOptions = {}) {
-    this.timeline = timeline;
+    this.timeline = new OverlayTimeline(timeline);
+    this.maxFrameEvents = options.maxFrameEvents ?? DEFAULT_MAX_FRAME_EVENTS;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.frameMs = options.frameMs ?? DEFAULT_FRAME_MS;
     this.clockIntervalMs = options.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS;
@@ -121,7 +131,7 @@ export class ReplayEngine {
     if (this.disposed) return invalid('the replay has ended');
     // Whatever fell due under the old anchor is applied first: a control that re-anchors
     // (a speed change, say) must not strand events the frame limit was still holding back.
-    this.catchUp();
+    this.catchUp(true);
     switch (control.action) {
       case 'play':
         if (!this.playingValue) {
@@ -166,23 +176,29 @@ export class ReplayEngine {
 
   /**
    * Adds an event at the current position (an instructor's ad-hoc event), applies it and emits
-   * it like any other. It goes into this engine's timeline, so later seeks include it.
+   * it like any other. It goes into this engine's overlay of the timeline, so later seeks
+   * include it; the shared timeline is not copied.
    */
   inject(make: (positionMs: number) => ScenarioEvent): ScenarioEvent | undefined {
     if (this.disposed) return undefined;
-    this.catchUp();
+    this.catchUp(true);
     const event = make(Math.floor(this.positionAt(this.scheduler.now())));
-    this.timeline = this.timeline.withInserted(this.cursorValue, event);
-    this.cursorValue += 1;
     this.stateValue = reduce(this.stateValue, event);
+    this.timeline.insert(this.cursorValue, event, this.stateValue);
+    this.cursorValue += 1;
     this.emit({ kind: 'events', events: [event] });
     this.reschedule();
     return event;
   }
 
-  /** The events of this replay, injected ones included. */
+  /** The events of this replay, injected ones included (see `OverlayTimeline.events`). */
   get events(): readonly ScenarioEvent[] {
     return this.timeline.events;
+  }
+
+  /** Events `from` to `to` (exclusive) of this replay, injected ones included. */
+  eventsBetween(from: number, to: number): ScenarioEvent[] {
+    return this.timeline.slice(from, to);
   }
 
   /** The state before the first event (alerts already on when the night begins). */
@@ -227,7 +243,7 @@ export class ReplayEngine {
   private stopPlaying(): void {
     // Events already due but held back by the frame limit go out now, so a paused clock never
     // shows a position whose events have not been applied.
-    if (this.playingValue) this.applyDue(this.scheduler.now());
+    if (this.playingValue) this.applyDue(this.scheduler.now(), true);
     this.reanchor();
     this.playingValue = false;
     this.timer?.unsubscribe();
@@ -247,9 +263,8 @@ export class ReplayEngine {
 
   private step(direction: 1 | -1): void {
     this.stopPlaying();
-    const events = this.timeline.events;
     if (direction === 1) {
-      const next = events[this.cursorValue];
+      const next = this.timeline.at(this.cursorValue);
       if (!next) return;
       this.cursorValue += 1;
       this.stateValue = reduce(this.stateValue, next);
@@ -259,14 +274,14 @@ export class ReplayEngine {
     }
     if (this.cursorValue === 0) return;
     const cursor = this.cursorValue - 1;
-    this.jumpTo(cursor === 0 ? 0 : events[cursor - 1]!.atMs, cursor, 'step');
+    this.jumpTo(cursor === 0 ? 0 : this.timeline.at(cursor - 1)!.atMs, cursor, 'step');
   }
 
   private reschedule(): void {
     this.timer?.unsubscribe();
     this.timer = undefined;
     if (!this.playingValue) return;
-    const next = this.timeline.events[this.cursorValue];
+    const next = this.timeline.at(this.cursorValue);
     const now = this.scheduler.now();
     // The next wake-up is the next event (no sooner than one frame after the last batch) or
     // the end of the night. Rounding up to whole milliseconds means a timer never fires early.
@@ -281,30 +296,36 @@ export class ReplayEngine {
     if (this.playingValue && !this.timer) this.reschedule();
   }
 
-  /** Brings the state up to the clock while playing: due events applied, the end handled. */
-  private catchUp(): void {
+  /**
+   * Brings the state up to the clock while playing: due events applied, the end handled. A
+   * timer tick sends at most one frame (`all` false); a control first sends all that is due.
+   */
+  private catchUp(all = false): void {
     if (!this.playingValue) return;
-    const position = this.applyDue(this.scheduler.now());
+    const position = this.applyDue(this.scheduler.now(), all);
     if (this.cursorValue >= this.timeline.length && position >= this.timeline.durationMs) this.reachEnd();
   }
 
-  /** Applies and emits, as one batch, every event due by wall time `now`; returns the position. */
-  private applyDue(now: number): number {
+  /**
+   * Applies and emits the events due by wall time `now`, in batches of at most `maxFrameEvents`:
+   * one batch, or (`all`) as many as it takes. Returns the position.
+   */
+  private applyDue(now: number, all = false): number {
     const position = this.positionAt(now);
-    const events = this.timeline.events;
-    const due: ScenarioEvent[] = [];
-    let state = this.stateValue;
-    while (this.cursorValue < events.length && events[this.cursorValue]!.atMs <= position) {
-      const event = events[this.cursorValue]!;
-      state = reduce(state, event);
-      due.push(event);
-      this.cursorValue += 1;
-    }
-    this.stateValue = state;
-    if (due.length > 0) {
+    const timeline = this.timeline;
+    do {
+      const due: ScenarioEvent[] = [];
+      let state = this.stateValue;
+      for (let next = timeline.at(this.cursorValue); next && next.atMs <= position && due.length < this.maxFrameEvents; next = timeline.at(this.cursorValue)) {
+        state = reduce(state, next);
+        due.push(next);
+        this.cursorValue += 1;
+      }
+      this.stateValue = state;
+      if (due.length === 0) break;
       this.lastEmitWall = now;
       this.emit({ kind: 'events', events: due });
-    }
+    } while (all);
     return position;
   }
 

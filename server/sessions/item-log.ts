@@ -24,6 +24,12 @@ interface Entry {
  * several whole nights: a reconnect after a few seconds is always served from the log.
  */
 export const DEFAULT_LOG_CAPACITY = 10_000;
+/**
+ * Items a resume sends at most; further behind, a snapshot is cheaper. A snapshot of the seed
+ * night is about 30 KB; 200 items are about 50 KB. (A handshake 9,000 items behind used to cost
+ * 2.35 MB of encoding for one socket.)
+ */
+export const MAX_RESUME_ITEMS = 200;
 
 export class ItemLog {
   private readonly entries: Entry[] = [];
@@ -61,8 +67,9 @@ export class ItemLog {
   }
 
   /** The messages a participant that has everything up to `lastSeq` is missing, or undefined. */
-  since(lastSeq: number, currentSeq: number): LoggedMessage[] | undefined {
+  since(lastSeq: number, currentSeq: number, maxItems = MAX_RESUME_ITEMS): LoggedMessage[] | undefined {
     if (lastSeq > currentSeq) return undefined; // from another life of the session
+    if (currentSeq - lastSeq > maxItems) return undefined;
     if (lastSeq < this.resumableFrom) return undefined;
     const missed: LoggedMessage[] = [];
     for (let i = this.head; i < this.entries.length; i++) {

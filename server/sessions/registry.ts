@@ -7,6 +7,7 @@ import { ApiError } from '../contract/errors.ts';
 import type { CreateSession } from '../contract/session.ts';
 import type { ScenarioStore } from '../scenario/store.ts';
 import { secret } from './participants.ts';
+import { DEFAULT_QUOTAS, JoinGuard, tooMany, type Quotas } from './quotas.ts';
 import { Session } from './session.ts';
 import type { SessionSink } from './sink.ts';
 
@@ -26,7 +27,13 @@ export interface RegistryOptions {
   readonly now?: () => number;
   /** Items each session keeps for resuming clients. */
   readonly logCapacity?: number;
+  readonly quotas?: Partial<Quotas>;
+  /** Sessions in all (default `MAX_SESSIONS`). */
+  readonly maxSessions?: number;
 }
+
+/** A full server frees a slot when an idle session is reaped: about one reaper round. */
+const SERVER_FULL_RETRY_S = 60;
 
 export class SessionRegistry {
   private readonly byId = new Map<string, Session>();
@@ -34,12 +41,21 @@ export class SessionRegistry {
   private readonly reaper: NodeJS.Timeout;
   private readonly idleMs: number;
   private readonly now: () => number;
+  /** Live sessions by the address that created them. */
+  private readonly byCreator = new Map<string, number>();
+  private readonly creatorOf = new Map<string, string>();
+  /** Socket connections by address. */
+  private readonly connectionsBy = new Map<string, number>();
+  readonly quotas: Quotas;
+  readonly joins: JoinGuard;
   sink: SessionSink;
 
   constructor(private readonly options: RegistryOptions) {
     this.sink = options.sink;
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.now = options.now ?? Date.now;
+    this.quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
+    this.joins = new JoinGuard(this.quotas, this.now);
     this.reaper = setInterval(() => this.reapIdle(), Math.min(REAP_EVERY_MS, this.idleMs)).unref();
   }
 
@@ -47,8 +63,12 @@ export class SessionRegistry {
     return this.byId.size;
   }
 
-  create(request: CreateSession): Session {
-    if (this.byId.size >= MAX_SESSIONS) throw new ApiError('forbidden', `this server runs ${MAX_SESSIONS} sessions already`);
+  create(request: CreateSession, creator = 'local'): Session {
+    const max = this.options.maxSessions ?? MAX_SESSIONS;
+    if ((this.byCreator.get(creator) ?? 0) >= this.quotas.sessionsPerAddress) {
+      throw tooMany(`an address may run ${this.quotas.sessionsPerAddress} sessions at once; idle ones close after ${Math.round(this.idleMs / 60_000)} minutes`, SERVER_FULL_RETRY_S * 1000);
+    }
+    if (this.byId.size >= max) throw ApiError.busy('server_busy', `this server runs ${max} sessions already; try again later`, SERVER_FULL_RETRY_S);
     const stored = this.options.scenarios.require(request.scenarioId);
     if (request.positionMs > stored.scenario.durationMs) {
       throw new ApiError('invalid_request', `positionMs is beyond the end of the scenario (${stored.scenario.durationMs})`);
@@ -65,6 +85,7 @@ export class SessionRegistry {
       autoplay: request.autoplay,
       loop: request.loop,
       ...(request.feedTimes ? { feedTimes: request.feedTimes } : {}),
+      quotas: this.quotas,
       ...(this.options.logCapacity ? { logCapacity: this.options.logCapacity } : {}),
       // Through the registry, so a sink swapped in later (the socket server) reaches every session.
       sink: {
@@ -76,6 +97,8 @@ export class SessionRegistry {
     });
     this.byId.set(session.id, session);
     this.byJoinCode.set(session.joinCode, session);
+    this.byCreator.set(creator, (this.byCreator.get(creator) ?? 0) + 1);
+    this.creatorOf.set(session.id, creator);
     return session;
   }
 
@@ -93,14 +116,48 @@ export class SessionRegistry {
     return this.byJoinCode.get(normalizeJoinCode(joinCode));
   }
 
+  /**
+   * The drill a join code opens, for `address`: wrong codes count against the address (and the
+   * drill, when named), and past the allowance nothing is compared until the block ends.
+   */
+  joinByCode(address: string, joinCode: string | undefined, session?: Session): Session {
+    this.joins.check(address, session?.id);
+    const found = joinCode === undefined ? undefined : this.byCode(joinCode);
+    if (!found || found.kind !== 'drill' || (session && found !== session)) {
+      this.joins.failed(address, session?.id);
+      throw new ApiError(session ? 'forbidden' : 'session_not_found', session ? 'the join code does not match this drill' : 'no drill has this join code');
+    }
+    return found;
+  }
+
+  /** Counts a socket connection from `address`; throws past the allowance. Pair with `released`. */
+  connected(address: string): void {
+    const n = this.connectionsBy.get(address) ?? 0;
+    if (n >= this.quotas.connectionsPerAddress) throw tooMany(`an address may hold ${this.quotas.connectionsPerAddress} connections at once`, 10_000);
+    this.connectionsBy.set(address, n + 1);
+  }
+
+  released(address: string): void {
+    const n = (this.connectionsBy.get(address) ?? 1) - 1;
+    if (n > 0) this.connectionsBy.set(address, n);
+    else this.connectionsBy.delete(address);
+  }
+
   all(): Session[] {
     return [...this.byId.values()];
   }
 
   remove(session: Session): void {
     session.dispose();
-    this.byId.delete(session.id);
+    if (!this.byId.delete(session.id)) return;
     this.byJoinCode.delete(session.joinCode);
+    const creator = this.creatorOf.get(session.id);
+    this.creatorOf.delete(session.id);
+    if (creator !== undefined) {
+      const n = (this.byCreator.get(creator) ?? 1) - 1;
+      if (n > 0) this.byCreator.set(creator, n);
+      else this.byCreator.delete(creator);
+    }
   }
 
   reapIdle(): number {

@@ -19,6 +19,7 @@ import { ReplayEngine, type EngineOutput } from '../engine/replay.ts';
 import type { Timeline } from '../engine/timeline.ts';
 import { ItemLog, type LoggedMessage } from './item-log.ts';
 import { Participants, type Participant } from './participants.ts';
+import { Attempts, Bucket, DEFAULT_QUOTAS, tooMany, type Quotas } from './quotas.ts';
 import type { SessionSink } from './sink.ts';
 
 /** Events a snapshot lists in `recent`: enough for a feed to start from. */
@@ -40,6 +41,7 @@ export interface SessionOptions {
   readonly logCapacity?: number;
   /** How the compatible feeds and CAP date things: the replay's present as now, or the night's own times. */
   readonly feedTimes?: FeedTimes;
+  readonly quotas?: Quotas;
 }
 
 /** What feeds derived from the night (compatible APIs, CAP) read: they fold it themselves. */
@@ -73,6 +75,9 @@ export class Session {
   /** Events broadcast since the last jump, newest last: their seqs go into snapshots. */
   private recentBroadcast: TimelineEvent[] = [];
   private disposed = false;
+  private readonly quotas: Quotas;
+  private readonly injects: Attempts;
+  private readonly admissions: Bucket;
 
   constructor(private readonly options: SessionOptions) {
     this.id = options.id;
@@ -85,6 +90,10 @@ export class Session {
     this.createdAtMs = this.scheduler.now();
     this.lastActivityMs = this.createdAtMs;
     this.log = new ItemLog(options.logCapacity);
+    this.quotas = options.quotas ?? DEFAULT_QUOTAS;
+    const now = () => this.scheduler.now();
+    this.injects = new Attempts(this.quotas.injectsPerMinute, now, false);
+    this.admissions = new Bucket(this.quotas.traineesPerSecond, this.quotas.traineeBurst, now);
     this.engine = new ReplayEngine(options.timeline, {
       scheduler: this.scheduler,
       speed: options.speed,
@@ -122,6 +131,9 @@ export class Session {
   inject(input: unknown): TimelineEvent {
     this.touch();
     const parsed = parseOr(injectedEventSchema, input, 'invalid_request', 'event');
+    if (this.injected >= this.quotas.injectsPerSession) throw tooMany(`a session may inject ${this.quotas.injectsPerSession} events in all`, 3_600_000);
+    const wait = this.injects.blockedFor('inject') || this.injects.record('inject');
+    if (wait > 0) throw tooMany(`at most ${this.quotas.injectsPerMinute} injected events a minute`, wait);
     const before = this.seq;
     this.injected += 1;
     const n = this.injected;
@@ -145,10 +157,9 @@ export class Session {
   /** What a participant joining now needs: the whole state at the current position. */
   snapshot(): Snapshot {
     const state = this.engine.state;
-    const events = this.engine.events;
     const cursor = this.engine.cursor;
     const seqById = new Map(this.recentBroadcast.map((e) => [e.id, e.seq]));
-    const recent: RecentEvent[] = events.slice(Math.max(0, cursor - RECENT_EVENTS), cursor).map((e) => {
+    const recent: RecentEvent[] = this.engine.eventsBetween(Math.max(0, cursor - RECENT_EVENTS), cursor).map((e) => {
       const seq = seqById.get(e.id);
       return seq === undefined ? e : { ...e, seq };
     });
@@ -185,6 +196,8 @@ export class Session {
   // Participants --------------------------------------------------------------------------
 
   joinTrainee(name: string, region: string | null): Participant {
+    const wait = this.admissions.take();
+    if (wait > 0) throw tooMany(`this drill admits ${this.quotas.traineesPerSecond} trainees a second; try again shortly`, wait);
     const p = this.participants.join(name, region);
     if (!p) throw new ApiError('forbidden', 'this drill is full');
     return p;
@@ -237,7 +250,8 @@ export class Session {
       case 'events': {
         const events: TimelineEvent[] = output.events.map((e) => ({ ...e, seq: ++this.seq }));
         this.log.append({ kind: 'events', events });
-        this.recentBroadcast.push(...events);
+        // Only the last RECENT_EVENTS can matter; a long batch is not spread into push().
+        for (const e of events.length > RECENT_EVENTS ? events.slice(-RECENT_EVENTS) : events) this.recentBroadcast.push(e);
         if (this.recentBroadcast.length > RECENT_EVENTS * 2) this.recentBroadcast = this.recentBroadcast.slice(-RECENT_EVENTS);
         let rosterChanged = false;
         for (const e of events) {

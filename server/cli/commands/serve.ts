@@ -9,6 +9,12 @@ function port(value: string): number {
   return n;
 }
 
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 600) throw new InvalidArgumentError('expected a number of seconds from 0 to 600.');
+  return n;
+}
+
 function minutes(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of minutes above 0.');
@@ -28,6 +34,7 @@ interface ServeOptions {
   publicUrl?: string;
   idleMinutes: number;
   logLevel: string;
+  shutdownSeconds: number;
   corsOrigins?: string;
   compatTokens?: string;
   compatRateLimits: 'on' | 'off';
@@ -66,6 +73,7 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--compat-scenario <id>', 'scenario the default session of the compatible feeds plays').env('COMPAT_DEFAULT_SCENARIO').default('2025-12-06-barrage'))
     .addOption(new Option('--compat-speed <x>', 'speed of the default session (0.1 to 3600)').env('COMPAT_DEFAULT_SPEED').argParser(speed).default(1))
     .addOption(new Option('--compat-times <mode>', 'times on the default session\'s feeds: present (the replay reads as now) or original').env('COMPAT_DEFAULT_TIMES').choices(['present', 'original']).default('present'))
+    .addOption(new Option('--shutdown-seconds <s>', 'after SIGTERM or SIGINT, exit within this long whatever clients do').env('SHUTDOWN_SECONDS').argParser(seconds).default(5))
     .addOption(new Option('--log-level <level>', 'log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (options: ServeOptions) => {
       process.env.LOG_LEVEL = options.logLevel;
@@ -77,6 +85,8 @@ export function registerServe(program: Command): void {
         host: options.host,
         scenarioDirs: [`${PROJECT_ROOT}scenarios`, ...extra.filter(Boolean)],
         idleMs: options.idleMinutes * 60_000,
+        // Connections are cut a second before the deadline, so that the orderly close can finish.
+        shutdownGraceMs: Math.max(100, Math.min(3000, options.shutdownSeconds * 1000 - 1000)),
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         corsOrigins: parseOrigins(options.corsOrigins),
         compat: {
@@ -88,6 +98,12 @@ export function registerServe(program: Command): void {
       });
       process.stdout.write(`air-raid-sim: serving on ${server.url}\n`);
       const stop = (signal: string) => {
+        // The hard deadline: whatever clients do, the process is gone by then (exit code 1 says
+        // the orderly close did not finish).
+        setTimeout(() => {
+          server.logger.error({ signal }, 'shutdown deadline passed; exiting');
+          process.exit(1);
+        }, options.shutdownSeconds * 1000).unref();
         server.close(signal).then(
           () => process.exit(0),
           (error: unknown) => {

@@ -12,6 +12,7 @@ import { pinoHttp } from 'pino-http';
 import { ApiError } from '../../contract/errors.ts';
 import { openApiDocument } from '../../contract/openapi.ts';
 import type { Health } from '../../contract/wire.ts';
+import type { ParsePool } from '../../scenario/parse-pool.ts';
 import type { ScenarioStore } from '../../scenario/store.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
 import { compatRoutes, type CompatOptions } from '../compat/index.ts';
@@ -25,6 +26,7 @@ import { sessionRoutes } from './routes-sessions.ts';
 export interface AppOptions {
   readonly registry: SessionRegistry;
   readonly scenarios: ScenarioStore;
+  readonly parsePool: ParsePool;
   readonly logger: Logger;
   readonly version: string;
   readonly startedAtMs: number;
@@ -79,7 +81,7 @@ export function createApp(options: AppOptions): Express {
       limit: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      handler: (_req, _res, next) => next(new ApiError('rate_limited', 'too many requests from this address; try again in a minute')),
+      handler: (_req, _res, next) => next(ApiError.busy('rate_limited', 'too many requests from this address; try again in a minute', 60)),
     }),
   );
   api.get('/health', (_req, res) => {
@@ -95,11 +97,10 @@ export function createApp(options: AppOptions): Express {
     openApi ??= JSON.stringify(openApiDocument(options.version));
     res.type('application/json; charset=utf-8').send(openApi);
   });
-  api.use('/scenarios', scenarioRoutes(options.scenarios));
-  // A trainee's phone finds its drill by the join code it was given.
+  api.use('/scenarios', scenarioRoutes({ scenarios: options.scenarios, parsePool: options.parsePool }));
+  // A trainee's phone finds its drill by the join code it was given; wrong codes are counted.
   api.get('/join/:code', (req, res) => {
-    const session = options.registry.byCode(req.params.code);
-    if (!session || session.kind !== 'drill') throw new ApiError('session_not_found', 'no drill has this join code');
+    const session = options.registry.joinByCode(req.ip ?? 'unknown', req.params.code);
     res.json({ sessionId: session.id, scenarioId: session.scenario.id });
   });
   api.use('/regions', regionRoutes());

@@ -25,12 +25,23 @@ function fromBodyParser(error: { type?: string; message?: string; limit?: number
   }
 }
 
+/** The router's own refusals: a path whose %-escapes do not decode (`%E0%A4%A`) is the client's mistake. */
+function fromRouter(error: unknown): ApiError | undefined {
+  if (error instanceof URIError) return new ApiError('invalid_request', 'the URL is not valid: a %-escape does not decode');
+  const status = (error as { status?: unknown } | null)?.status;
+  if (status === 400) return new ApiError('invalid_request', 'the request is malformed');
+  return undefined;
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const apiError =
-      error instanceof ApiError ? error : fromBodyParser(error as { type?: string }) ?? new ApiError('internal', 'something went wrong on the server');
+      error instanceof ApiError
+        ? error
+        : (fromBodyParser(error as { type?: string }) ?? fromRouter(error) ?? new ApiError('internal', 'something went wrong on the server'));
     if (apiError.code === 'internal') logger.error({ err: error, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return;
+    if (apiError.retryAfterS !== undefined) res.setHeader('Retry-After', String(apiError.retryAfterS));
     res.status(apiError.status).json(apiError.toBody());
   };
 }

@@ -11,15 +11,16 @@ const SESSION_BODY_LIMIT = '16kb';
 
 export interface SessionRouteOptions {
   readonly registry: SessionRegistry;
-  /** Base of the links handed out; by default the request's own host. */
+  /** Base of the links handed out; without it links are relative (`/s/…`). */
   readonly publicUrl?: string;
 }
 
-export function baseUrl(req: Request, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, '');
-  // The Host header is the client's word: only a plain host[:port] is echoed into links.
-  const host = req.get('host') ?? '';
-  return /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(host) ? `${req.protocol}://${host}` : '';
+/**
+ * The base of the links handed out: PUBLIC_URL, or none (relative links). The request's `Host`
+ * is the client's word and never goes into a link.
+ */
+export function baseUrl(_req: Request, publicUrl: string | undefined): string {
+  return publicUrl ? publicUrl.replace(/\/+$/, '') : '';
 }
 
 export function created(session: Session, base: string): CreatedSession {
@@ -44,14 +45,13 @@ export function sessionRoutes({ registry, publicUrl }: SessionRouteOptions): Rou
 
   router.post('/', json, (req, res) => {
     const request = parseOr(createSessionSchema, req.body ?? {}, 'invalid_request', 'session request');
-    const session = registry.create(request);
+    const session = registry.create(request, req.ip ?? 'unknown');
     res.status(201).location(`/api/sessions/${session.id}`).json(created(session, baseUrl(req, publicUrl)));
   });
 
   router.get('/:id', (req, res) => {
-    const session = registry.require(req.params.id);
-    session.touch();
-    res.json(session.snapshot());
+    // A read does not keep a session alive: its viewers and its instructor's controls do.
+    res.json(registry.require(req.params.id).snapshot());
   });
 
   router.post('/:id/control', json, (req, res) => {

@@ -5,7 +5,6 @@
 import { ApiError, parseOr } from '../../contract/errors.ts';
 import { handshakeSchema, type Handshake } from '../../contract/socket.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
-import { normalizeJoinCode } from '../../sessions/registry.ts';
 import { sameSecret, type Participant } from '../../sessions/participants.ts';
 import type { Session } from '../../sessions/session.ts';
 
@@ -17,7 +16,8 @@ export interface Admission {
   readonly isNew: boolean;
 }
 
-export function admit(auth: unknown, registry: SessionRegistry): Admission {
+/** Admits a connection from `address`; wrong join codes count against it (see `joinByCode`). */
+export function admit(auth: unknown, registry: SessionRegistry, address: string): Admission {
   const handshake = parseOr(handshakeSchema, auth ?? {}, 'invalid_handshake', 'handshake');
   const session = registry.require(handshake.sessionId);
   switch (handshake.role) {
@@ -34,9 +34,7 @@ export function admit(auth: unknown, registry: SessionRegistry): Admission {
         if (!participant) throw new ApiError('forbidden', 'unknown participant, or its token does not match');
         return { session, handshake, participant, isNew: false };
       }
-      if (!handshake.joinCode || normalizeJoinCode(handshake.joinCode) !== session.joinCode) {
-        throw new ApiError('forbidden', 'the join code does not match this drill');
-      }
+      registry.joinByCode(address, handshake.joinCode, session);
       if (!handshake.name) throw new ApiError('invalid_handshake', 'a trainee joins with a name (auth.name)');
       if (!handshake.region?.startsWith('UA-')) throw new ApiError('invalid_handshake', 'a trainee joins with the Ukrainian region they follow (auth.region, e.g. "UA-46")');
       return { session, handshake, participant: session.joinTrainee(handshake.name, handshake.region), isNew: true };

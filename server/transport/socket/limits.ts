@@ -30,7 +30,7 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
  * It sits well above `maxMessageBytes` so that an oversized message can still be read and
  * answered with a typed `payload_too_large`.
  */
-export const TRANSPORT_MAX_BYTES = 16 * 1024 * 1024;
+export const TRANSPORT_MAX_BYTES = 1024 * 1024;
 
 export function messageLimiter(limits: SocketLimits): RateLimiterMemory {
   return new RateLimiterMemory({ points: limits.messagesPerSecond * 2, duration: 2 });

@@ -22,7 +22,9 @@ interface SocketData {
   participant?: Participant;
   /** Set for a trainee who has just joined: sent first, so it can come back as itself. */
   welcome?: { participantId: string; participantToken: string };
-  oversized: boolean;
+  /** Set when the packet being decoded is refused before it is read (too large, binary). */
+  refused: ApiError | undefined;
+  address: string;
 }
 
 type SimSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -63,13 +65,18 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   const limiter = messageLimiter(limits);
   const flood = floodCounter(limits);
 
+  addSecurityHeaders(httpServer);
+
   io.use((socket, next) => {
     try {
-      const admission = admit(socket.handshake.auth, registry);
+      const address = socket.handshake.address;
+      const admission = admit(socket.handshake.auth, registry, address);
+      registry.connected(address);
       socket.data = {
         session: admission.session,
         role: admission.handshake.role,
-        oversized: false,
+        refused: undefined,
+        address,
         ...(admission.participant ? { participant: admission.participant } : {}),
       };
       if (admission.isNew && admission.participant) {
@@ -104,29 +111,32 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     } else socket.emit('snapshot', session.snapshot());
     if (role === 'instructor' && session.kind === 'drill') socket.emit('roster', session.roster());
 
-    // Oversized packets are measured before they are decoded, then refused with a typed error.
+    // Packets are measured in bytes before they are decoded; one too large, or binary (the
+    // protocol is JSON text), is refused with a typed error, and counts like any message.
     socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
-      if (packet.type === 'message' && typeof packet.data === 'string' && packet.data.length > limits.maxMessageBytes) socket.data.oversized = true;
-      else if (packet.type === 'message' && Buffer.isBuffer(packet.data) && packet.data.length > limits.maxMessageBytes) socket.data.oversized = true;
+      if (packet.type !== 'message') return;
+      if (Buffer.isBuffer(packet.data) || packet.data instanceof ArrayBuffer) {
+        socket.data.refused = new ApiError('invalid_request', 'messages are JSON text; binary data is not accepted');
+      } else if (typeof packet.data === 'string' && Buffer.byteLength(packet.data) > limits.maxMessageBytes) {
+        socket.data.refused = new ApiError('payload_too_large', `a message may be at most ${limits.maxMessageBytes} bytes`);
+      }
     });
 
+    const refuse = (ack: ((result: Ack) => void) | undefined, error: ApiError) => {
+      ack?.(failure(error));
+      flood.consume(socket.id).catch(() => {
+        logger.warn({ session: session.id, socket: socket.id }, 'flooding client disconnected');
+        socket.disconnect(true);
+      });
+    };
     socket.use((packet, next) => {
       const ack = ackOf(packet);
-      if (socket.data.oversized) {
-        socket.data.oversized = false;
-        ack?.(failure(new ApiError('payload_too_large', `a message may be at most ${limits.maxMessageBytes} bytes`)));
-        return;
-      }
+      const refused = socket.data.refused;
+      socket.data.refused = undefined;
       limiter
         .consume(socket.id)
-        .then(() => next())
-        .catch(() => {
-          ack?.(failure(new ApiError('rate_limited', `at most ${limits.messagesPerSecond} messages a second`)));
-          flood.consume(socket.id).catch(() => {
-            logger.warn({ session: session.id, socket: socket.id }, 'flooding client disconnected');
-            socket.disconnect(true);
-          });
-        });
+        .then(() => (refused ? refuse(ack, refused) : next()))
+        .catch(() => refuse(ack, ApiError.busy('rate_limited', `at most ${limits.messagesPerSecond} messages a second`, 1)));
     });
 
     const handle = <T extends object>(name: string, args: unknown[], work: () => T) => {
@@ -165,6 +175,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     );
 
     socket.on('disconnect', () => {
+      registry.released(socket.data.address);
       session.disconnect(participant);
       limiter.delete(socket.id).catch(() => {});
     });
@@ -184,6 +195,25 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   httpServer.on('close', () => clearInterval(slowCheck));
 
   return io;
+}
+
+/**
+ * socket.io answers /socket.io/ itself, before the HTTP app and its helmet: these are the
+ * headers that matter for its responses (JSON and text, never a page), set ahead of its handler.
+ */
+const SOCKET_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+function addSecurityHeaders(httpServer: HttpServer): void {
+  httpServer.prependListener('request', (req, res) => {
+    if (!req.url?.startsWith('/socket.io/')) return;
+    for (const [name, value] of Object.entries(SOCKET_HEADERS)) res.setHeader(name, value);
+  });
 }
 
 /** Bytes waiting to be written to the client: engine.io's queue plus the websocket's buffer. */

@@ -208,8 +208,11 @@ describe('socket protocol: hostile input', () => {
     await attacker.connected();
     await control(s.id, s.instructorToken, { action: 'play' });
 
-    const huge = await emitWithAck<{ ok: boolean; error: { code: string } }>(attacker.socket, 'control', { action: 'seek', positionMs: 1, pad: 'x'.repeat(10 * 1024 * 1024) });
+    const huge = await emitWithAck<{ ok: boolean; error: { code: string } }>(attacker.socket, 'control', { action: 'seek', positionMs: 1, pad: 'x'.repeat(200 * 1024) });
     expect(huge).toMatchObject({ ok: false, error: { code: 'payload_too_large' } });
+    // The limit is in bytes: 40,000 Cyrillic letters are 40,000 UTF-16 units but 80,000 bytes.
+    const wide = await emitWithAck<{ ok: boolean; error: { code: string } }>(attacker.socket, 'control', { action: 'seek', positionMs: 1, pad: 'ж'.repeat(40_000) });
+    expect(wide).toMatchObject({ ok: false, error: { code: 'payload_too_large' } });
     const wrongType = await emitWithAck<{ ok: boolean; error: { code: string } }>(attacker.socket, 'control', { action: 'seek', positionMs: 'soon' });
     expect(wrongType).toMatchObject({ ok: false, error: { code: 'invalid_control' } });
     const notAControl = await emitWithAck<{ ok: boolean; error: { code: string } }>(attacker.socket, 'control', 'play');
