@@ -2,9 +2,43 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { connect as tcp } from 'node:net';
 import { io as connect } from 'socket.io-client';
 
+function serve(): Promise<{ child: ReturnType<typeof spawn>; url: string }> {
+  const child = spawn(process.execPath, ['server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 15_000);
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      const match = /serving on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]! });
+      }
+    });
+  });
+}
+
 describe('shutdown', () => {
+  it('exits with code 0 within 6 s of SIGTERM while a request\'s body never finishes', async () => {
+    const { child, url } = await serve();
+    const { hostname, port } = new URL(url);
+    const hanging = tcp(Number(port), hostname);
+    hanging.on('error', () => {});
+    await once(hanging, 'connect');
+    hanging.write('POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"scen');
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(6000);
+    hanging.destroy();
+  });
+
   it('ends with exit code 0 within a few seconds of SIGTERM while clients are connected, and tells them', async () => {
     const child = spawn(process.execPath, ['server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIsoInZone, formatOffset, parseAt, parseOffset, resolveMoment } from '../../../server/domain/time.ts';
+import { formatIsoInZone, formatOffset, parseAt, parseIsoWithOffset, parseOffset, resolveMoment } from '../../../server/domain/time.ts';
 
 const START = Date.parse('2025-12-05T18:00:00+02:00');
 
@@ -39,5 +39,14 @@ describe('scenario time', () => {
     // 2025-10-26: Kyiv clocks went back at 04:00 (+03:00) to 03:00 (+02:00).
     const start = Date.parse('2025-10-25T22:00:00+03:00');
     expect(resolveMoment('05:00', start, 'Europe/Kyiv')).toBe(Date.parse('2025-10-26T05:00:00+02:00') - start);
+  });
+
+  it('refuses impossible dates and times instead of rolling them over', () => {
+    expect(parseIsoWithOffset('2026-02-31T00:00:00+02:00')).toBeUndefined(); // not 3 March
+    expect(parseIsoWithOffset('2025-02-29T12:00:00Z')).toBeUndefined();
+    expect(parseIsoWithOffset('2025-13-01T12:00:00Z')).toBeUndefined();
+    expect(parseIsoWithOffset('2025-12-06T24:00:00Z')).toBeUndefined();
+    expect(parseIsoWithOffset('2025-12-06T12:00:00+25:00')).toBeUndefined();
+    expect(parseIsoWithOffset('2024-02-29T23:59:59.500+02:00')).toBe(Date.parse('2024-02-29T23:59:59.500+02:00'));
   });
 });

@@ -231,4 +231,20 @@ describe('frames', () => {
       x: clock('end', 40, false, 2),
     });
   });
+
+  it('a crowded instant goes out a bounded number of events per frame; a pause still flushes the rest', () => {
+    const crowd = scenarioOf(['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((id) => marker(0, id)));
+    const scheduler = new TestScheduler((actual, wanted) => expect(actual).toEqual(wanted));
+    scheduler.run(({ hot, expectObservable }) => {
+      const engine = new ReplayEngine(new Timeline(crowd.events, 100), { scheduler, clockIntervalMs: 0, frameMs: 16, maxFrameEvents: 3 });
+      expectObservable(engine.output$.pipe(map(describeOutput))).toBe('(pa) 12ms b 3ms (cz)', {
+        p: clock('control', 0, true),
+        a: 'events ABC',
+        b: 'events DEF',
+        c: 'events G',
+        z: clock('control', 20, false),
+      });
+      engine.connect(hot('p 19ms z', C));
+    });
+  });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { scenarioEventSchema } from '../../../server/domain/events.ts';
-import { loadScenarioFile, loadScenarioObject, parseScenarioText } from '../../../server/scenario/load.ts';
+import { loadScenarioFile, loadScenarioObject, parseScenarioText, UPLOAD_BUDGET } from '../../../server/scenario/load.ts';
 import { formatProblem } from '../../../server/scenario/problems.ts';
 import { header } from '../../helpers/scenario.ts';
 
@@ -217,5 +217,40 @@ describe('loading scenario files', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('budgets', () => {
+  const crowd = (n: number) => ({ ...header(), events: Array.from({ length: n }, () => ({ at: '00:01', type: 'jets.scrambled', country: 'PL' })) });
+
+  it('gives 8,000 events at one instant distinct ids (in linear time) when the budget allows them', () => {
+    const result = loadScenarioObject(crowd(8000));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems[0]));
+    const ids = result.scenario.events.map((e) => e.id);
+    expect(new Set(ids).size).toBe(8000);
+    expect(ids.slice(0, 3)).toEqual(['000100-jets.scrambled', '000100-jets.scrambled-2', '000100-jets.scrambled-3']);
+  });
+
+  it('keeps derived ids clear of the ids an author chose', () => {
+    const result = loadScenarioObject({ ...crowd(3), events: [...crowd(3).events, { id: '000100-jets.scrambled-2', at: '00:02', type: 'jets.scrambled', country: 'PL' }] });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems[0]));
+    expect(result.scenario.events.map((e) => e.id)).toEqual(['000100-jets.scrambled', '000100-jets.scrambled-3', '000100-jets.scrambled-4', '000100-jets.scrambled-2']);
+  });
+
+  it('refuses, under the upload budget, lists and expansions past their limits before reading them', () => {
+    const tooMany = loadScenarioObject({ ...header(), events: Array(50_001).fill(0) }, 'upload', UPLOAD_BUDGET);
+    expect(tooMany.ok ? [] : tooMany.problems.map((p) => p.message)).toEqual(['has 50001 items; a scenario may have at most 50000']);
+    const crowded = loadScenarioObject(crowd(2001), 'upload', UPLOAD_BUDGET);
+    expect(crowded.ok ? '' : crowded.problems[0]!.message).toMatch(/2001 events at 00:01:00; at most 2000/);
+    const aliases = parseScenarioText(`a: &a 1\nb: [${Array(1001).fill('*a').join(', ')}]\n`, { fileName: 'x.yaml', budget: UPLOAD_BUDGET });
+    expect(aliases.ok ? '' : aliases.problems[0]!.message).toMatch(/1001 YAML aliases/);
+  });
+
+  it('keeps a thousand problems and counts the rest', () => {
+    const result = loadScenarioObject({ ...header(), events: Array.from({ length: 3000 }, () => ({ at: 'x', type: 'nothing' })) });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(1001);
+    expect(result.problems.at(-1)!.message).toMatch(/^and \d+ more problems$/);
   });
 });
