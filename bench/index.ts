@@ -4,6 +4,7 @@
  * with fixed numbers: these machines are shared and noisy.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { runAbuseBench } from './abuse.ts';
 import { runFanoutBench } from './fanout.ts';
 import { runReplayBench } from './replay.ts';
 
@@ -19,7 +20,7 @@ const counts = (value: string): number[] => value.split(',').map((part) => posit
 const program = new Command()
   .name('npm run bench --')
   .description('benchmarks of the simulator, each beside a baseline measured in the same run')
-  .argument('[suite]', 'which suite: replay, fanout', 'replay')
+  .argument('[suite]', 'which suite: replay, fanout, abuse', 'replay')
   .option('--events <n>', 'events in the generated scenario', positive, 100_000)
   .option('--seed <n>', 'seed of the generated scenario', positive, 1)
   .option('--repeats <n>', 'measured repeats (after one warm-up)', positive, 5)
@@ -36,8 +37,11 @@ const program = new Command()
       case 'fanout':
         await runFanoutBench({ clients: options.clients, window: options.window, loadProcesses: options.loadProcesses, out: options.out ?? 'bench/results/fanout.json' });
         break;
+      case 'abuse':
+        await runAbuseBench({ out: options.out ?? 'bench/results/abuse.json' });
+        break;
       default:
-        program.error(`error: unknown suite '${suite}'; expected: replay, fanout`);
+        program.error(`error: unknown suite '${suite}'; expected: replay, fanout, abuse`);
     }
   });
 
