@@ -42,7 +42,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCENARIO_ID = '2025-12-06-barrage';
 /** Both servers get the same preload: a full GC on SIGUSR2, before each memory reading. */
 const GC_PRELOAD = ['--expose-gc', '--import', './bench/gc-on-signal.js'];
-const SIM_ARGS = [...GC_PRELOAD, 'server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'];
+/** Every viewer comes from 127.0.0.1: the per-address connection limits are lifted for the run. */
+const SIM_ARGS = [...GC_PRELOAD, 'server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--connections-per-address', '1000000', '--connections-per-second', '1000000'];
 const bareArgs = (recording: string) => [...GC_PRELOAD, '--import', 'tsx', 'bench/bare-server.ts', recording];
 
 const GOALS = { ratioAtMost: 1.1, p99AtMostMs: { 60: 60, 3600: 100 } as Record<number, number>, forClientsUpTo: 1000 };

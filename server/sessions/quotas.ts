@@ -13,8 +13,10 @@ import { ApiError } from '../contract/errors.ts';
 export interface Quotas {
   /** Live sessions one address may have created. */
   readonly sessionsPerAddress: number;
-  /** Socket connections one address may hold at once. */
+  /** Socket connections one address may hold at once, and open per second (sustained, burst). */
   readonly connectionsPerAddress: number;
+  readonly connectionsPerSecond: number;
+  readonly connectionBurst: number;
   /** Injected events per session per minute, and in the whole life of a session. */
   readonly injectsPerMinute: number;
   readonly injectsPerSession: number;
@@ -30,6 +32,9 @@ export interface Quotas {
 export const DEFAULT_QUOTAS: Quotas = {
   sessionsPerAddress: 20,
   connectionsPerAddress: 200,
+  // Each connection costs a snapshot: 300 at once blocked the loop for a third of a second.
+  connectionsPerSecond: 20,
+  connectionBurst: 50,
   injectsPerMinute: 30,
   injectsPerSession: 1_000,
   traineesPerSecond: 10,

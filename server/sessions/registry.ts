@@ -7,7 +7,7 @@ import { ApiError } from '../contract/errors.ts';
 import type { CreateSession } from '../contract/session.ts';
 import type { ScenarioStore } from '../scenario/store.ts';
 import { secret } from './participants.ts';
-import { DEFAULT_QUOTAS, JoinGuard, tooMany, type Quotas } from './quotas.ts';
+import { Bucket, DEFAULT_QUOTAS, JoinGuard, tooMany, type Quotas } from './quotas.ts';
 import { Session } from './session.ts';
 import type { SessionSink } from './sink.ts';
 
@@ -44,8 +44,9 @@ export class SessionRegistry {
   /** Live sessions by the address that created them. */
   private readonly byCreator = new Map<string, number>();
   private readonly creatorOf = new Map<string, string>();
-  /** Socket connections by address. */
+  /** Socket connections by address, and the rate at which each address may open them. */
   private readonly connectionsBy = new Map<string, number>();
+  private readonly openingBy = new Map<string, Bucket>();
   readonly quotas: Quotas;
   readonly joins: JoinGuard;
   sink: SessionSink;
@@ -134,6 +135,11 @@ export class SessionRegistry {
   connected(address: string): void {
     const n = this.connectionsBy.get(address) ?? 0;
     if (n >= this.quotas.connectionsPerAddress) throw tooMany(`an address may hold ${this.quotas.connectionsPerAddress} connections at once`, 10_000);
+    if (this.openingBy.size > 10_000) this.openingBy.clear(); // a full bucket each: forgetting them is harmless
+    let bucket = this.openingBy.get(address);
+    if (!bucket) this.openingBy.set(address, (bucket = new Bucket(this.quotas.connectionsPerSecond, this.quotas.connectionBurst, this.now)));
+    const wait = bucket.take();
+    if (wait > 0) throw tooMany(`an address may open ${this.quotas.connectionsPerSecond} connections a second`, wait);
     this.connectionsBy.set(address, n + 1);
   }
 

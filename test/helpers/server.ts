@@ -11,8 +11,18 @@ import { startServer, type RunningServer, type ServerOptions } from '../../serve
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/**
+ * A server on an ephemeral port. Every test client comes from 127.0.0.1, so the rate at which one
+ * address may open connections is lifted (tests of that limit set their own); the rest are the defaults.
+ */
 export async function startTestServer(options: ServerOptions = {}): Promise<RunningServer> {
-  return startServer({ port: 0, host: '127.0.0.1', logger: pino({ level: 'silent' }), ...options });
+  return startServer({
+    port: 0,
+    host: '127.0.0.1',
+    logger: pino({ level: 'silent' }),
+    ...options,
+    quotas: { connectionsPerSecond: 10_000, connectionBurst: 10_000, ...options.quotas },
+  });
 }
 
 export async function api<T = unknown>(server: RunningServer, path: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: T; headers: Headers }> {

@@ -15,6 +15,12 @@ function seconds(value: string): number {
   return n;
 }
 
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a whole number above 0.');
+  return n;
+}
+
 function minutes(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of minutes above 0.');
@@ -35,6 +41,9 @@ interface ServeOptions {
   idleMinutes: number;
   logLevel: string;
   shutdownSeconds: number;
+  connectionsPerAddress: number;
+  connectionsPerSecond: number;
+  sessionsPerAddress: number;
   corsOrigins?: string;
   compatTokens?: string;
   compatRateLimits: 'on' | 'off';
@@ -74,6 +83,9 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--compat-speed <x>', 'speed of the default session (0.1 to 3600)').env('COMPAT_DEFAULT_SPEED').argParser(speed).default(1))
     .addOption(new Option('--compat-times <mode>', 'times on the default session\'s feeds: present (the replay reads as now) or original').env('COMPAT_DEFAULT_TIMES').choices(['present', 'original']).default('present'))
     .addOption(new Option('--shutdown-seconds <s>', 'after SIGTERM or SIGINT, exit within this long whatever clients do').env('SHUTDOWN_SECONDS').argParser(seconds).default(5))
+    .addOption(new Option('--connections-per-address <n>', 'socket connections one address may hold at once').env('CONNECTIONS_PER_ADDRESS').argParser(count).default(200))
+    .addOption(new Option('--connections-per-second <n>', 'socket connections one address may open per second (bursts of 2.5 times that)').env('CONNECTIONS_PER_SECOND').argParser(count).default(20))
+    .addOption(new Option('--sessions-per-address <n>', 'sessions one address may run at once').env('SESSIONS_PER_ADDRESS').argParser(count).default(20))
     .addOption(new Option('--log-level <level>', 'log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (options: ServeOptions) => {
       process.env.LOG_LEVEL = options.logLevel;
@@ -85,6 +97,12 @@ export function registerServe(program: Command): void {
         host: options.host,
         scenarioDirs: [`${PROJECT_ROOT}scenarios`, ...extra.filter(Boolean)],
         idleMs: options.idleMinutes * 60_000,
+        quotas: {
+          connectionsPerAddress: options.connectionsPerAddress,
+          connectionsPerSecond: options.connectionsPerSecond,
+          connectionBurst: Math.ceil(options.connectionsPerSecond * 2.5),
+          sessionsPerAddress: options.sessionsPerAddress,
+        },
         // Connections are cut a second before the deadline, so that the orderly close can finish.
         shutdownGraceMs: Math.max(100, Math.min(3000, options.shutdownSeconds * 1000 - 1000)),
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),

@@ -46,6 +46,20 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
+/**
+ * Refuses a body whose declared length passes `limit` before a byte of it is read, and closes
+ * the connection after the answer. (The body parser alone reads an oversized body to its end
+ * before it refuses it: twenty 19 MB uploads kept the event loop busy reading 380 MB.)
+ */
+export function declaredBodyLimit(limit: number): RequestHandler {
+  return (req, res, next) => {
+    const declared = Number(req.get('content-length'));
+    if (!(declared > limit)) return next();
+    res.setHeader('Connection', 'close');
+    next(new ApiError('payload_too_large', `the request body is larger than ${limit} bytes`));
+  };
+}
+
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new ApiError('not_found', `no such endpoint: ${req.method} ${req.path}`));
 };

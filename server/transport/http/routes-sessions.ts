@@ -4,10 +4,11 @@ import { controlSchema, createSessionSchema, type CreatedSession } from '../../c
 import type { SessionRegistry } from '../../sessions/registry.ts';
 import type { Session } from '../../sessions/session.ts';
 import { requireInstructor } from './auth.ts';
+import { declaredBodyLimit } from './errors.ts';
 import { drillReport, reportCsv } from './report.ts';
 
 /** Bodies of session requests are small; anything bigger is refused before it is read. */
-const SESSION_BODY_LIMIT = '16kb';
+const SESSION_BODY_LIMIT = 16 * 1024;
 
 export interface SessionRouteOptions {
   readonly registry: SessionRegistry;
@@ -41,6 +42,7 @@ export function created(session: Session, base: string): CreatedSession {
 
 export function sessionRoutes({ registry, publicUrl }: SessionRouteOptions): Router {
   const router = Router();
+  router.use(declaredBodyLimit(SESSION_BODY_LIMIT));
   const json = express.json({ limit: SESSION_BODY_LIMIT });
 
   router.post('/', json, (req, res) => {

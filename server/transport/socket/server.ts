@@ -119,6 +119,10 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
         socket.data.refused = new ApiError('invalid_request', 'messages are JSON text; binary data is not accepted');
       } else if (typeof packet.data === 'string' && Buffer.byteLength(packet.data) > limits.maxMessageBytes) {
         socket.data.refused = new ApiError('payload_too_large', `a message may be at most ${limits.maxMessageBytes} bytes`);
+        // Its body is never parsed: the packet is swapped, before socket.io decodes it, for an
+        // empty event that keeps its acknowledgement id (`2<id>[…]`), so the refusal can be answered.
+        const head = /^2\d*(?=\[)/.exec(packet.data)?.[0];
+        packet.data = `${head ?? '2'}["refused"]`;
       }
     });
 

@@ -4,7 +4,7 @@
  * error, while a canary viewer on another session keeps receiving its events on time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Manager } from 'socket.io-client';
+import { io as connect, Manager, type Socket } from 'socket.io-client';
 import { stringify } from 'yaml';
 import { generateScenario } from '../../../server/scenario/generate.ts';
 import { loadScenarioObject } from '../../../server/scenario/load.ts';
@@ -186,6 +186,24 @@ describe('sessions: quotas per address', () => {
     expect(session.lastActivityMs).toBe(before);
     await api(server, `/api/sessions/${s.id}/control`, { method: 'POST', json: { action: 'play' }, headers: { authorization: `Bearer ${s.instructorToken}` } });
     expect(session.lastActivityMs).toBeGreaterThan(before);
+  });
+
+  it('limits the connections one address holds and the rate at which it opens them', async () => {
+    const own = await startTestServer({ quotas: { connectionsPerAddress: 8, connectionsPerSecond: 1, connectionBurst: 5 } });
+    try {
+      const s = await createSession(own, { scenarioId: 'demo', autoplay: false });
+      const open = () =>
+        new Promise<{ socket: Socket; result: string }>((resolve) => {
+          const socket = connect(own.url, { auth: { sessionId: s.id, role: 'viewer' }, transports: ['websocket'], reconnection: false, forceNew: true });
+          socket.once('connect', () => resolve({ socket, result: 'connected' }));
+          socket.once('connect_error', (error: Error & { data?: ErrorReply }) => resolve({ socket, result: error.data?.error.code ?? error.message }));
+        });
+      const burst = await Promise.all(Array.from({ length: 7 }, open));
+      expect(burst.map((b) => b.result).sort()).toEqual([...Array(5).fill('connected'), 'quota_exceeded', 'quota_exceeded']);
+      for (const b of burst) b.socket.close();
+    } finally {
+      await own.close();
+    }
   });
 
   it('admits trainees at a bounded rate and caps injects per minute', async () => {
