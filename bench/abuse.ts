@@ -170,6 +170,8 @@ const ATTACKS: Attack[] = [
     name: '2,000 wrong join codes over one websocket, then REST',
     async run(ctx) {
       const s = await createSession(ctx, { scenarioId: '2025-12-06-barrage', autoplay: false, kind: 'drill' });
+      // A viewer keeps the drill alive (idle sessions are reaped after 3 s in this run).
+      await attempt(ctx.socket({ sessionId: s.id, role: 'viewer' }));
       const manager = new Manager(ctx.url, { transports: ['websocket'], reconnection: false, forceNew: true, localAddress: ctx.from } as never);
       const socket = manager.socket('/');
       for (let i = 0; i < 2000; i++) {

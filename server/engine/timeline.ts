@@ -1,6 +1,6 @@
 /**
  * A scenario's events laid out for replay: sorted, searchable by position, and with the state
- * folded at regular checkpoints so that the state at any point costs at most one checkpoint
+ * folded (on first need) at regular checkpoints so that the state at any point costs at most one checkpoint
  * copy plus `CHECKPOINT_INTERVAL` reductions, whatever the length of the night.
  */
 import type { ScenarioEvent } from '../domain/events.ts';
@@ -30,12 +30,9 @@ export class Timeline {
     /** The state at position 0: the scenario's opening alerts. */
     initial: NightState = initialState(),
   ) {
-    let state = initial;
-    this.checkpoints.push(state);
-    for (let start = 0; start + interval <= events.length; start += interval) {
-      state = foldEvents(state, events, start, start + interval);
-      this.checkpoints.push(state);
-    }
+    // Checkpoints are folded when first needed, not here: loading a scenario (an upload, on the
+    // event loop) costs nothing per event, and a session that plays from the start never pays.
+    this.checkpoints.push(initial);
   }
 
   /** A new timeline with `event` placed at `index` (its time must keep the order). */
@@ -52,6 +49,10 @@ export class Timeline {
   stateAt(cursor: number): NightState {
     const clamped = Math.max(0, Math.min(cursor, this.events.length));
     const k = Math.floor(clamped / this.interval);
+    while (this.checkpoints.length <= k) {
+      const m = this.checkpoints.length - 1;
+      this.checkpoints.push(foldEvents(this.checkpoints[m]!, this.events, m * this.interval, (m + 1) * this.interval));
+    }
     return foldEvents(this.checkpoints[k]!, this.events, k * this.interval, clamped);
   }
 

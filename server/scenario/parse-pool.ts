@@ -8,9 +8,13 @@
  * Numbers: the largest upload the budget allows (4 MB of YAML) parses in about 2 s on one core
  * of a small laptop, in under 200 MB of heap; the limits leave it room, not a hostile file.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../contract/errors.ts';
+import type { ScenarioEvent } from '../domain/events.ts';
+import type { Scenario } from '../domain/scenario.ts';
 import { UPLOAD_BUDGET, type LoadResult, type ScenarioBudget } from './load.ts';
+import type { Problem } from './problems.ts';
 
 export interface ParseRequest {
   readonly id: number;
@@ -19,10 +23,28 @@ export interface ParseRequest {
 }
 
 export interface ParseReply {
-  readonly id: number;
   readonly result: LoadResult;
   /** JSON size of the loaded scenario: what it costs to keep. */
   readonly bytes: number;
+}
+
+/** Events per JSON chunk a worker sends back: each parses in about 4 ms. */
+export const EVENTS_PER_CHUNK = 2000;
+
+/** What a worker posts: the problems, or the scenario without its events and the events as JSON chunks. */
+export type WorkerReply =
+  | { readonly id: number; readonly problems: readonly Problem[] }
+  | { readonly id: number; readonly scenario: Omit<Scenario, 'events'>; readonly eventChunks: readonly string[]; readonly bytes: number };
+
+/** Rebuilds the scenario a chunk at a time, yielding to the event loop between chunks. */
+async function assemble(reply: WorkerReply): Promise<ParseReply> {
+  if ('problems' in reply) return { result: { ok: false, problems: reply.problems }, bytes: 0 };
+  const events: ScenarioEvent[] = [];
+  for (const chunk of reply.eventChunks) {
+    await yieldToLoop();
+    for (const event of JSON.parse(chunk) as ScenarioEvent[]) events.push(event);
+  }
+  return { result: { ok: true, scenario: { ...reply.scenario, events } }, bytes: reply.bytes };
 }
 
 export interface ParsePoolOptions {
@@ -41,7 +63,7 @@ export const DEFAULT_PARSE_POOL: ParsePoolOptions = { size: 1, timeoutMs: 10_000
 
 interface Job {
   readonly request: ParseRequest;
-  resolve(reply: ParseReply): void;
+  resolve(reply: WorkerReply): void;
   reject(error: unknown): void;
 }
 
@@ -70,10 +92,10 @@ export class ParsePool {
     if (this.queue.length >= this.options.maxQueue) {
       return Promise.reject(ApiError.busy('server_busy', 'the server is reading other uploads; try again shortly', this.options.timeoutMs / 1000));
     }
-    return new Promise<ParseReply>((resolve, reject) => {
+    return new Promise<WorkerReply>((resolve, reject) => {
       this.queue.push({ request: { id: this.nextId++, text, format }, resolve, reject });
       this.dispatch();
-    });
+    }).then(assemble);
   }
 
   async close(): Promise<void> {
@@ -100,7 +122,7 @@ export class ParsePool {
     worker.unref();
     const slot: Slot = { worker, job: undefined, timer: undefined };
     this.slots.add(slot);
-    worker.on('message', (reply: ParseReply) => {
+    worker.on('message', (reply: WorkerReply) => {
       const job = slot.job;
       if (!job || reply.id !== job.request.id) return;
       clearTimeout(slot.timer);
