@@ -11,7 +11,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -269,6 +269,9 @@ class Canary {
 interface Result {
   readonly attack: string;
   readonly canaryP99Ms: number;
+  readonly serverLoopMaxMs: number;
+  /** The machine's 1-minute load average at the end of the attack: other work competes for the cores. */
+  readonly load: number;
   readonly heapBeforeMb: number;
   readonly heapAfterMb: number;
   readonly outcomes: Record<string, number>;
@@ -283,7 +286,10 @@ export async function runAbuseBench(options: { out: string }): Promise<void> {
   writeFileSync(join(dir, 'canary.json'), JSON.stringify({ ...generateScenario({ events: 1200, seed: 7, durationMs: 20 * 60_000 }), id: 'canary' }));
   const args = [...GC_PRELOAD, 'server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--idle-minutes', IDLE_MINUTES, '--scenarios', dir];
   const server: ServerProcess = await startServerProcess(args, { cwd: ROOT });
-  const heapMb = async () => ((await server.settledMemory()).heapKb ?? Number.NaN) / 1024;
+  const reading = async () => {
+    const m = await server.settledMemory();
+    return { heapMb: (m.heapKb ?? Number.NaN) / 1024, loopMaxMs: m.loopMaxMs ?? Number.NaN };
+  };
   const canarySession = JSON.parse((await send(server.url, '127.0.0.1', 'POST', '/api/sessions', JSON.stringify({ scenarioId: 'canary', speed: 60, loop: true }), JSON_TYPE)).body) as { id: string };
   const canary = new Canary(server.url, canarySession.id);
   await new Promise((r) => setTimeout(r, 2000));
@@ -306,7 +312,7 @@ export async function runAbuseBench(options: { out: string }): Promise<void> {
         return s;
       },
     };
-    const heapBefore = await heapMb();
+    const { heapMb: heapBefore } = await reading();
     const started = Date.now();
     try {
       await attack.run(ctx);
@@ -315,20 +321,24 @@ export async function runAbuseBench(options: { out: string }): Promise<void> {
     }
     const ended = Date.now();
     for (const s of sockets) s.close();
+    // The server's own worst event-loop delay over the attack (read, and reset, right after it).
+    const { loopMaxMs } = await reading();
     await new Promise((r) => setTimeout(r, REAP_WAIT_MS));
     const crashed = server.child.exitCode !== null || server.child.signalCode !== null;
     const result: Result = {
       attack: attack.name,
       canaryP99Ms: Math.round(canary.p99(started, ended + 1000)),
       heapBeforeMb: Math.round(heapBefore * 10) / 10,
-      heapAfterMb: crashed ? Number.NaN : Math.round((await heapMb()) * 10) / 10,
+      heapAfterMb: crashed ? Number.NaN : Math.round((await reading()).heapMb * 10) / 10,
+      serverLoopMaxMs: Math.round(loopMaxMs),
+      load: Math.round(loadavg()[0]! * 10) / 10,
       outcomes,
       serverErrors: Object.entries(outcomes).filter(([o]) => /^5\d\d/.test(o)).reduce((sum, [, k]) => sum + k, 0),
       crashed,
       wallS: Math.round((ended - started) / 100) / 10,
     };
     results.push(result);
-    process.stdout.write(`  ${attack.name}: p99 ${result.canaryP99Ms} ms, heap ${result.heapBeforeMb} → ${result.heapAfterMb} MB, ${JSON.stringify(outcomes)}\n`);
+    process.stdout.write(`  ${attack.name}: p99 ${result.canaryP99Ms} ms, server loop max ${result.serverLoopMaxMs} ms, heap ${result.heapBeforeMb} → ${result.heapAfterMb} MB, ${JSON.stringify(outcomes)}\n`);
     if (crashed) break;
   }
   canary.close();
@@ -342,7 +352,7 @@ function printResults(results: readonly Result[]): void {
     const heapOk = r.heapAfterMb <= r.heapBeforeMb * (1 + GOALS.heapGrowth);
     const met = !r.crashed && r.serverErrors === 0 && r.canaryP99Ms < GOALS.p99LagMs && heapOk;
     const outcomes = Object.entries(r.outcomes).map(([o, k]) => `${k}× ${o}`).join(', ');
-    return `| ${r.attack} | ${r.canaryP99Ms} | ${r.heapBeforeMb} → ${r.heapAfterMb} | ${r.crashed ? 'crash' : outcomes} | ${met ? 'met' : 'missed'} |`;
+    return `| ${r.attack} | ${r.canaryP99Ms} | ${r.serverLoopMaxMs} | ${r.load} | ${r.heapBeforeMb} → ${r.heapAfterMb} | ${r.crashed ? 'crash' : outcomes} | ${met ? 'met' : 'missed'} |`;
   });
-  process.stdout.write(`\n| attack | canary p99 lag, ms | heap, MB | outcome | goals |\n|---|---|---|---|---|\n${rows.join('\n')}\n`);
+  process.stdout.write(`\n| attack | canary p99 lag, ms | server loop max delay, ms | load | heap, MB | outcome | goals |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
 }

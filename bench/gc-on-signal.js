@@ -5,7 +5,12 @@
 // alone misleads: a heap with free pages takes new objects without growing). gcMs is the time
 // spent in garbage collection so far, forced collections left out.
 // Plain JavaScript so that it loads before, and independently of, the server's own loader.
-import { constants, PerformanceObserver } from 'node:perf_hooks';
+// It also reports the event loop's worst delay since the previous report (loopMaxMs), which
+// tells a server blocked by its own work from one merely sharing a busy machine.
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 
 let gcMs = 0;
 new PerformanceObserver((list) => {
@@ -16,5 +21,7 @@ new PerformanceObserver((list) => {
 
 process.on('SIGUSR2', () => {
   globalThis.gc?.();
-  process.stderr.write(`gc-on-signal ${JSON.stringify({ ...process.memoryUsage(), gcMs })}\n`);
+  const loopMaxMs = loop.max / 1e6;
+  loop.reset();
+  process.stderr.write(`gc-on-signal ${JSON.stringify({ ...process.memoryUsage(), gcMs, loopMaxMs })}\n`);
 });

@@ -43,6 +43,8 @@ export interface Memory {
   readonly heapKb?: number;
   /** Time the process has spent collecting garbage so far (forced collections aside), ms. */
   readonly gcMs?: number;
+  /** The event loop's worst delay since the previous reading, ms. */
+  readonly loopMaxMs?: number;
 }
 
 /** What bench/gc-on-signal.js prints. */
@@ -50,6 +52,7 @@ interface MemoryLine {
   readonly heapUsed: number;
   readonly external: number;
   readonly gcMs: number;
+  readonly loopMaxMs?: number;
 }
 
 export interface ServerProcess {
@@ -87,7 +90,7 @@ export function startServerProcess(args: readonly string[], options: { cwd: stri
         clearTimeout(timer);
         onMemoryLine = undefined;
         // Freed pages go back to the system a moment after the collection.
-        const read = () => resolve({ ...memoryKb(child.pid!), ...(usage ? { heapKb: (usage.heapUsed + usage.external) / 1024, gcMs: usage.gcMs } : {}) });
+        const read = () => resolve({ ...memoryKb(child.pid!), ...(usage ? { heapKb: (usage.heapUsed + usage.external) / 1024, gcMs: usage.gcMs, ...(usage.loopMaxMs === undefined ? {} : { loopMaxMs: usage.loopMaxMs }) } : {}) });
         if (usage) setTimeout(read, 200);
         else read();
       };
