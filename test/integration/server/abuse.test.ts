@@ -110,8 +110,8 @@ describe('uploads: budgets, not only counts', () => {
     expect(p95(lateness)).toBeLessThan(200);
   });
 
-  it('answers a file with 50,000 problems with the first hundred and their count', async () => {
-    const broken = { ...header('broken'), events: Array.from({ length: 50_000 }, () => ({ at: 'soon', type: 'nothing' })) };
+  it('answers a file with 5,000 broken events with the first hundred problems and their count', async () => {
+    const broken = { ...header('broken'), events: Array.from({ length: 5_000 }, () => ({ at: 'soon', type: 'nothing' })) };
     const reply = await upload(JSON.stringify(broken), 'application/json');
     expect([reply.status, reply.body.error.code]).toEqual([400, 'invalid_scenario']);
     expect(reply.body.error.issues).toHaveLength(100);
