@@ -291,6 +291,18 @@ describe('every layer answers the contract', () => {
     expect(refused.headers.get('x-frame-options')).toBe('DENY');
   });
 
+  it('builds links from PUBLIC_URL, never from the request\'s Host', async () => {
+    const own = await startTestServer({ publicUrl: 'https://sim.example.org/' });
+    try {
+      const created = await api<{ links: { watch: string } }>(own, '/api/sessions', { method: 'POST', json: { scenarioId: 'demo', autoplay: false }, headers: { host: 'evil.example' } });
+      expect(created.body.links.watch).toMatch(/^https:\/\/sim\.example\.org\/s\/[\w-]+$/);
+      const relative = await api<{ links: { watch: string } }>(server, '/api/sessions', { method: 'POST', json: { scenarioId: 'demo', autoplay: false }, headers: { host: 'evil.example' } });
+      expect(relative.body.links.watch).toMatch(/^\/s\/[\w-]+$/);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('sends a snapshot, not thousands of items, to a client that resumes far behind', async () => {
     const s = await createSession(server, { scenarioId: 'canary', speed: 3600 });
     const first = new Recorder(server, { sessionId: s.id, role: 'viewer' });

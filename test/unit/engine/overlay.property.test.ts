@@ -13,11 +13,11 @@ import { Timeline } from '../../../server/engine/timeline.ts';
 import { scenarioOf } from '../../helpers/scenario.ts';
 
 const base = scenarioOf(
-  Array.from({ length: 300 }, (_, i) => ({ atMs: Math.floor(i / 3) * 1000, type: 'launch', threat: 'drone', count: 1 + (i % 4), from: { name: 'x', position: [40, 50] } })),
+  Array.from({ length: 300 }, (_, i) => ({ atMs: Math.floor(i / 3) * 1000, type: 'launch', threat: 'drone', count: 1 + (i % 4), from: { name: { en: 'x' }, position: [40, 50] } })),
 );
 
 function injected(n: number, atMs: number): ScenarioEvent {
-  return { id: `inject-${n}`, atMs, time: '', text: { en: '' }, type: 'launch', threat: 'cruise_missile', count: n + 1, from: { name: 'y', position: [40, 50] } } as ScenarioEvent;
+  return { id: `inject-${n}`, atMs, time: '', text: { en: '' }, type: 'launch', threat: 'cruise_missile', count: n + 1, from: { name: { en: 'y' }, position: [40, 50] } } as ScenarioEvent;
 }
 
 describe('OverlayTimeline', () => {
@@ -37,6 +37,7 @@ describe('OverlayTimeline', () => {
         });
         expect(overlay.length).toBe(merged.length);
         expect(overlay.slice(0, merged.length).map((e) => e.id)).toEqual(merged.map((e) => e.id));
+        expect(overlay.events.map((e) => e.id)).toEqual(merged.map((e) => e.id));
         for (const probe of probes) {
           const cursor = probe % (merged.length + 1);
           expect(overlay.stateAt(cursor)).toEqual(foldEvents(initialState(), merged, 0, cursor));
