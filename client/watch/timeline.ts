@@ -46,6 +46,12 @@ export class TimelineView {
   private readonly shareLink: HTMLAnchorElement;
   private dragging = false;
   private lastShown = -1;
+  /**
+   * A position asked for and not yet confirmed by the session: frames keep showing it, rather
+   * than the one before, until a clock near it arrives (or 2 s pass), so a second key press
+   * steps from where the first one went.
+   */
+  private held: { readonly target: number; readonly until: number } | undefined;
 
   constructor(
     private readonly lang: Lang,
@@ -64,6 +70,7 @@ export class TimelineView {
     });
     this.scrubber.addEventListener('change', () => {
       this.dragging = false;
+      this.hold(Number(this.scrubber.value));
       actions.seek(Number(this.scrubber.value));
     });
     this.scrubber.addEventListener('keydown', (event) => this.scrubKey(event));
@@ -130,6 +137,11 @@ export class TimelineView {
     if (document.activeElement !== this.speedSelect) this.speedSelect.value = String(speed);
     this.loopBox.checked = loop;
     if (this.dragging) return;
+    if (this.held) {
+      const confirmed = Math.abs(positionMs - this.held.target) <= 1000 + speed * 250;
+      if (!confirmed && performance.now() < this.held.until) return;
+      this.held = undefined;
+    }
     const whole = Math.floor(positionMs / 1000) * 1000;
     if (whole === this.lastShown) return;
     this.lastShown = whole;
@@ -153,7 +165,12 @@ export class TimelineView {
     event.stopPropagation();
     this.scrubber.value = String(target);
     this.showClock(target);
+    this.hold(target);
     this.actions.seek(target);
+  }
+
+  private hold(target: number): void {
+    this.held = { target, until: performance.now() + 2000 };
   }
 
   private showClock(positionMs: number): void {
