@@ -151,7 +151,7 @@ function sweep(region: string, spans: Span[], input: AlertInput, problems: Probl
 
 function join(into: Span, from: Span): void {
   into.end = Math.max(into.end, from.end);
-  into.parts.push(...from.parts);
+  for (const p of from.parts) into.parts.push(p);
   addAll(into.threats, from.threats);
   for (const b of from.basis) into.basis.add(b);
 }
