@@ -18,6 +18,8 @@ import { createApp } from './transport/http/app.ts';
 import { socketCors } from './transport/http/cors.ts';
 import type { SocketLimits } from './transport/socket/limits.ts';
 import { attachSocketServer, type SimServer } from './transport/socket/server.ts';
+import { SessionFaults } from './faults/session-faults.ts';
+import { socketFaultHooks } from './transport/socket/faults.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -53,6 +55,7 @@ export interface RunningServer {
   readonly io: SimServer;
   readonly registry: SessionRegistry;
   readonly scenarios: ScenarioStore;
+  readonly faults: SessionFaults;
   readonly logger: Logger;
   close(reason?: string): Promise<void>;
 }
@@ -77,6 +80,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
   });
   let shuttingDown = false;
+  let ioRef: SimServer | undefined;
+  const faults = new SessionFaults(socketFaultHooks(() => ioRef, (id) => registry.get(id) !== undefined));
 
   const app = createApp({
     registry,
@@ -87,6 +92,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     startedAtMs: Date.now(),
     clientDir: options.clientDir ?? `${PROJECT_ROOT}dist/client`,
     isShuttingDown: () => shuttingDown,
+    faults,
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
     ...(options.compat ? { compat: options.compat } : {}),
@@ -94,7 +100,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const http = createServer(app);
   const cors = socketCors(options.corsOrigins ?? []);
-  const io = attachSocketServer(http, { registry, logger, ...(options.socketLimits ? { limits: options.socketLimits } : {}), ...(cors ? { cors } : {}) });
+  const io = attachSocketServer(http, { registry, logger, ...(options.socketLimits ? { limits: options.socketLimits } : {}), ...(cors ? { cors } : {}), faults });
+  ioRef = io;
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -128,5 +135,5 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return closing;
   };
 
-  return { url, port, http, io, registry, scenarios, logger, close };
+  return { url, port, http, io, registry, scenarios, faults, logger, close };
 }

@@ -28,6 +28,12 @@ export const ERROR_CODES = {
   shutting_down: 503,
   /** The memory set aside for uploaded scenarios is full. */
   storage_full: 507,
+  /** Faults on demand (a session's fault profile): the compatible endpoints' injected failures. */
+  fault_rate_limited: 429,
+  fault_server_error: 500,
+  fault_bad_gateway: 502,
+  fault_unavailable: 503,
+  fault_gateway_timeout: 504,
 } as const;
 
 /** Issues a failed validation returns at most; `issueCount` says how many there were. */

@@ -6,6 +6,7 @@ import type { ClockState, Control } from '../domain/control.ts';
 import type { TimelineEvent } from '../domain/events.ts';
 import { regionCodeSchema } from '../domain/events.ts';
 import type { ErrorBody } from './errors.ts';
+import { faultProfileSchema, type FaultReport } from './faults.ts';
 import type { ClockMessage, Roster, Snapshot } from './session.ts';
 import type { byeSchema, welcomeSchema } from './wire.ts';
 
@@ -20,6 +21,8 @@ export const handshakeSchema = z.strictObject({
   /** A trainee's own id and secret from `welcome`, to come back as the same participant. */
   participantId: z.string().min(1).max(64).optional(),
   participantToken: z.string().min(1).max(256).optional(),
+  /** Faults for this connection only: the server applies them to what it sends it. */
+  faults: faultProfileSchema.optional(),
 });
 export type Handshake = z.output<typeof handshakeSchema>;
 
@@ -34,6 +37,8 @@ export interface ServerToClientEvents {
   welcome: (welcome: z.infer<typeof welcomeSchema>) => void;
   /** The server is going away (shutdown); reconnect later. */
   bye: (info: z.infer<typeof byeSchema>) => void;
+  /** The faults applied to this connection (its own, or its session's): on connect and on change. */
+  faults: (report: FaultReport) => void;
 }
 
 export interface ClientToServerEvents {

@@ -9,6 +9,8 @@ import { alertsComUaRoutes } from './alerts-com-ua.ts';
 import { alertsInUaRoutes } from './alerts-in-ua.ts';
 import { CompatSessions, type DefaultSessionOptions } from './sessions.ts';
 import { ukrainealarmRoutes } from './ukrainealarm.ts';
+import type { SessionFaults } from '../../faults/session-faults.ts';
+import { compatFaults } from './faults.ts';
 
 export interface CompatOptions extends CompatAccessOptions {
   readonly defaultSession?: DefaultSessionOptions;
@@ -16,6 +18,8 @@ export interface CompatOptions extends CompatAccessOptions {
   readonly webhooks?: boolean;
   /** True once the server is shutting down: open event streams end so the server can close. */
   readonly isShuttingDown?: () => boolean;
+  /** Faults on demand: injected 429/5xx and stale answers for sessions that ask for them. */
+  readonly faults?: SessionFaults;
 }
 
 export const COMPAT_PREFIXES = ['alerts-in-ua', 'ukrainealarm', 'alerts-com-ua'] as const;
@@ -23,6 +27,7 @@ export const COMPAT_PREFIXES = ['alerts-in-ua', 'ukrainealarm', 'alerts-com-ua']
 export function compatRoutes(registry: SessionRegistry, options: CompatOptions = {}): Router {
   const sessions = new CompatSessions(registry, options.defaultSession);
   const router = Router();
+  if (options.faults) router.use('/:feed/:session', compatFaults(sessions, options.faults));
   router.use('/alerts-in-ua/:session', alertsInUaRoutes(sessions, options));
   router.use('/ukrainealarm/:session', ukrainealarmRoutes(sessions, options));
   router.use('/alerts-com-ua/:session', alertsComUaRoutes(sessions, options));

@@ -22,6 +22,8 @@ import { errorHandler, notFound } from './errors.ts';
 import { regionRoutes } from './routes-regions.ts';
 import { scenarioRoutes } from './routes-scenarios.ts';
 import { sessionRoutes } from './routes-sessions.ts';
+import { faultRoutes } from './routes-faults.ts';
+import type { SessionFaults } from '../../faults/session-faults.ts';
 
 export interface AppOptions {
   readonly registry: SessionRegistry;
@@ -41,6 +43,8 @@ export interface AppOptions {
   readonly compat?: CompatOptions;
   /** Origins whose pages may call the API and the feeds (`CORS_ORIGINS`); empty: none. */
   readonly corsOrigins?: readonly string[];
+  /** Faults on demand per session (`/api/sessions/:id/faults`, and the compatible endpoints). */
+  readonly faults?: SessionFaults;
 }
 
 /** Generous for a classroom behind one address, small enough that a loop cannot flood the server. */
@@ -105,10 +109,11 @@ export function createApp(options: AppOptions): Express {
   });
   api.use('/regions', regionRoutes());
   api.use('/sessions/:id', capRoutes(options.registry, options.publicUrl));
+  if (options.faults) api.use('/sessions/:id/faults', faultRoutes(options.registry, options.faults));
   api.use('/sessions', sessionRoutes({ registry: options.registry, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }));
   api.use(notFound);
   app.use('/api', api);
-  app.use('/compat', cors, compatRoutes(options.registry, { ...options.compat, ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}) }));
+  app.use('/compat', cors, compatRoutes(options.registry, { ...options.compat, ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}), ...(options.faults ? { faults: options.faults } : {}) }));
 
   const clientDir = options.clientDir;
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {

@@ -8,13 +8,16 @@ import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { ApiError, parseOr, type ErrorBody } from '../../contract/errors.ts';
 import { controlSchema, injectSchema } from '../../contract/session.ts';
-import { shelterSchema, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../contract/socket.ts';
+import type { FaultProfile } from '../../contract/faults.ts';
+import { handshakeSchema, shelterSchema, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../contract/socket.ts';
 import type { Participant } from '../../sessions/participants.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
 import type { Session } from '../../sessions/session.ts';
 import { admit } from './handshake.ts';
 import { DEFAULT_SOCKET_LIMITS, TRANSPORT_MAX_BYTES, floodCounter, messageLimiter, type SocketLimits } from './limits.ts';
-import { instructorRoom, sessionRoom, socketSink } from './sink.ts';
+import type { SessionFaults } from '../../faults/session-faults.ts';
+import { joinWithFaults } from './faults.ts';
+import { instructorRoom, socketSink } from './sink.ts';
 
 interface SocketData {
   session: Session;
@@ -36,6 +39,8 @@ export interface SocketServerOptions {
   readonly limits?: Partial<SocketLimits>;
   /** Origins allowed to connect from other pages (`CORS_ORIGINS`); absent: same origin only. */
   readonly cors?: { origin: string | string[] };
+  /** Faults on demand: wraps the sink, and serves clients that bring their own profile. */
+  readonly faults?: SessionFaults;
 }
 
 /** How often connections are checked for a client that has stopped reading. */
@@ -44,6 +49,12 @@ const SLOW_CLIENT_CHECK_MS = 1000;
 function failure(error: unknown): { ok: false } & ErrorBody {
   const apiError = error instanceof ApiError ? error : new ApiError('internal', 'something went wrong on the server');
   return { ok: false, ...apiError.toBody() };
+}
+
+/** The handshake as admitted (it was validated in `io.use`). */
+function admittedHandshake(auth: unknown): { lastSeq?: number; faults?: FaultProfile } {
+  const parsed = handshakeSchema.safeParse(auth);
+  return parsed.success ? parsed.data : {};
 }
 
 /** The acknowledgement callback of a message, if the client asked for one. */
@@ -61,7 +72,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     maxHttpBufferSize: TRANSPORT_MAX_BYTES,
     ...(options.cors ? { cors: options.cors } : {}),
   });
-  registry.sink = socketSink(io);
+  registry.sink = options.faults ? options.faults.wrap(socketSink(io)) : socketSink(io);
   const limiter = messageLimiter(limits);
   const flood = floodCounter(limits);
 
@@ -94,11 +105,11 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   io.on('connection', (rawSocket) => {
     const socket = rawSocket as SimSocket;
     const { session, role, participant } = socket.data;
-    const handshake = socket.handshake.auth as { lastSeq?: number };
+    const handshake = admittedHandshake(socket.handshake.auth);
 
     // Joining the room and sending what the client lacks happen in one synchronous step, so no
     // broadcast can fall between them: nothing is missed, nothing arrives twice.
-    void socket.join(sessionRoom(session.id));
+    joinWithFaults(socket, session.id, handshake.faults, options.faults);
     if (role === 'instructor') void socket.join(instructorRoom(session.id));
     session.connect(participant);
     if (socket.data.welcome) socket.emit('welcome', socket.data.welcome);
