@@ -99,6 +99,8 @@ export class FaultPipeline {
   /** Wall time (scheduler ms) the last scheduled message goes out: latency never reorders. */
   private lastDueMs = 0;
   private stalledUntilMs = 0;
+  /** Deliveries scheduled and not yet made. */
+  private waiting = 0;
 
   constructor(
     profile: FaultProfile,
@@ -147,8 +149,13 @@ export class FaultPipeline {
     if (late.length) this.at(due - now + (p.reorder?.windowMs ?? 0), () => messagesOf(late).forEach((m) => this.target.send(m)));
   }
 
+  /** Sends now only when nothing is waiting: a message never overtakes one held before it. */
   private at(delayMs: number, work: () => void): void {
-    if (delayMs <= 0) work();
-    else this.scheduler.schedule(work, delayMs);
+    if (delayMs <= 0 && this.waiting === 0) return work();
+    this.waiting += 1;
+    this.scheduler.schedule(() => {
+      this.waiting -= 1;
+      work();
+    }, Math.max(0, delayMs));
   }
 }

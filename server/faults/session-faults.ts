@@ -113,6 +113,11 @@ export class SessionFaults {
     return pipeline.isStalled() ? { kind: 'stale' } : undefined;
   }
 
+  /** Whether the session's profile can stall (so its compatible answers are worth remembering). */
+  canStall(sessionId: string): boolean {
+    return this.sessions.get(sessionId)?.profile.stall !== undefined;
+  }
+
   forget(sessionId: string): void {
     this.sessions.delete(sessionId);
     this.requests.delete(sessionId);

@@ -50,7 +50,7 @@ export function compatFaults(sessions: CompatSessions, faults: SessionFaults) {
       res.type(stale.type).send(stale.body);
       return;
     }
-    if (req.method === 'GET') {
+    if (req.method === 'GET' && faults.canStall(sessionId)) {
       const send = res.send.bind(res);
       res.send = (body?: unknown) => {
         if (res.statusCode === 200) {
