@@ -62,6 +62,7 @@ export const WORDS = {
   sinceTime: { en: 'since {time}', uk: 'з {time}', pl: 'od {time}' },
   noAlertIn: { en: 'No alert: {region}', uk: 'Тривоги немає: {region}', pl: 'Brak alarmu: {region}' },
   replayOf: { en: 'Replay of {date}, {time}', uk: 'Відтворення {date}, {time}', pl: 'Odtworzenie {date}, {time}' },
+  faultsOn: { en: 'Test faults on: {kinds}', uk: 'Увімкнено тестові збої: {kinds}', pl: 'Włączone usterki testowe: {kinds}' },
   reconnecting: { en: 'Connection lost, reconnecting…', uk: 'Зв’язок втрачено, перепідключення…', pl: 'Utracono połączenie, ponowne łączenie…' },
   launched: { en: 'launched', uk: 'запущено', pl: 'wystrzelono' },
   shotDown: { en: 'shot down', uk: 'збито', pl: 'zestrzelono' },

@@ -2,13 +2,9 @@
  * A trainee's phone: join a drill with its code, pick the region you are in, and report being
  * in the shelter when the alert comes. Answers are acknowledged by the server before they show.
  */
-import { io } from 'socket.io-client';
-import { stateFromSnapshot } from '../../server/contract/snapshot-state.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/contract/socket.ts';
-import type { Socket } from 'socket.io-client';
-import { reduce } from '../../server/domain/reduce.ts';
 import { REGIONS, regionByCode } from '../../server/domain/regions/index.ts';
 import type { NightState } from '../../server/domain/state.ts';
+import { connect } from '../sdk/index.ts';
 import { joinLookup } from '../api.ts';
 import { h } from '../dom.ts';
 import { currentLang, t } from '../i18n.ts';
@@ -35,10 +31,7 @@ function traineeView(root: HTMLElement, sessionId: string, joinCode: string, nam
   const lang = currentLang();
   const key = `air-raid-sim.participant.${sessionId}`;
   const saved = JSON.parse(sessionStorage.getItem(key) ?? 'null') as { participantId: string; participantToken: string } | null;
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-    transports: ['websocket'],
-    auth: (send) => send({ sessionId, role: 'trainee', ...(saved ? saved : { joinCode, name, region: regionCode }) }),
-  });
+  const client = connect({ sessionId, role: 'trainee', ...(saved ? { participant: saved } : { joinCode, name, region: regionCode }) });
   let state: NightState | undefined;
   const status = h('p', { class: 'trainee-status', 'aria-live': 'assertive' });
   const button = h('button', { type: 'button', class: 'shelter', 'data-action': 'shelter' }, t('shelter', lang));
@@ -47,19 +40,14 @@ function traineeView(root: HTMLElement, sessionId: string, joinCode: string, nam
     status.textContent = `${regionByCode(regionCode)?.name[lang] ?? regionCode}: ${alert ? t('underAlert', lang) : t('allClear', lang)}`;
     status.className = `trainee-status ${alert ? 'alert' : 'calm'}`;
   };
-  socket.on('welcome', (w) => sessionStorage.setItem(key, JSON.stringify(w)));
-  socket.on('snapshot', (s) => {
-    state = stateFromSnapshot(s);
-    render();
-  });
-  socket.on('events', (events) => {
-    if (!state) return;
-    for (const e of events) state = reduce(state, e);
+  client.welcome$.subscribe((w) => sessionStorage.setItem(key, JSON.stringify(w)));
+  client.state$.subscribe((s) => {
+    state = s;
     render();
   });
   button.addEventListener('click', () => {
     button.disabled = true;
-    socket.emit('shelter', { inShelter: true }, (ack) => {
+    void client.shelter(true).then((ack) => {
       button.disabled = false;
       if (ack.ok) button.textContent = `✓ ${t('shelter', lang)}`;
     });

@@ -38,6 +38,8 @@ export interface ConnectOptions {
   readonly joinCode?: string;
   readonly name?: string;
   readonly region?: string;
+  /** A trainee coming back as itself (what `welcome$` gave it before). */
+  readonly participant?: { readonly participantId: string; readonly participantToken: string };
   /** Resume from here instead of starting with a snapshot. */
   readonly lastSeq?: number;
   /** Faults for this connection only (the server applies them to what it sends this client). */
@@ -95,6 +97,8 @@ export class SimClient {
   /** A refused connection's typed error (`connect_error`). */
   readonly error$: Observable<ErrorBody & { message: string }>;
   readonly bye$: Observable<{ reason: string }>;
+  /** To a trainee that has just joined: its own id and secret, to come back as itself. */
+  readonly welcome$: Observable<{ participantId: string; participantToken: string }>;
 
   private readonly subjects = {
     snapshot: new Subject<Snapshot>(),
@@ -108,6 +112,7 @@ export class SimClient {
     faults: new ReplaySubject<FaultReport>(1),
     error: new Subject<ErrorBody & { message: string }>(),
     bye: new Subject<{ reason: string }>(),
+    welcome: new Subject<{ participantId: string; participantToken: string }>(),
   };
   private readonly sequencer = new Sequencer();
   private clockAtMs = 0;
@@ -134,6 +139,8 @@ export class SimClient {
     this.faults$ = s.faults.asObservable();
     this.error$ = s.error.asObservable();
     this.bye$ = s.bye.asObservable();
+    this.welcome$ = s.welcome.asObservable();
+    this.participant = options.participant;
     this.firstSnapshot = new Promise((resolve, reject) => {
       s.snapshot.subscribe({ next: resolve });
       s.error.subscribe({ next: (e) => reject(Object.assign(new Error(e.message), { data: { error: e.error } })) });
@@ -217,7 +224,10 @@ export class SimClient {
       s.status.next(false);
       if (error.data?.error) s.error.next({ message: error.message, error: error.data.error });
     });
-    socket.on('welcome', (welcome) => (this.participant = welcome));
+    socket.on('welcome', (welcome) => {
+      this.participant = welcome;
+      s.welcome.next(welcome);
+    });
     socket.on('bye', (bye) => s.bye.next(bye));
     socket.on('roster', (roster) => s.roster.next(roster));
     socket.on('faults', (report) => s.faults.next(report));

@@ -1,17 +1,16 @@
 /**
- * The page's side of the protocol: one socket, the folded state (the same `reduce` as the
- * server), the clock with its extrapolation, and resync from `snapshot`. Reconnects by itself
- * with `lastSeq`; when the server no longer knows the session (it was restarted) the creator's
- * page starts an equal one at the same moment and carries on.
+ * The page's side of a session, on the SDK's client (`client/sdk`): the folded state, the clock
+ * with its extrapolation, and the faults the session applies. The SDK orders, de-duplicates and
+ * resumes; this adds what only the page does: when the server no longer knows the session (it
+ * was restarted), the creator's page starts an equal one at the same moment and carries on.
  */
-import { io, type Socket } from 'socket.io-client';
-import { stateFromSnapshot } from '../../server/contract/snapshot-state.ts';
+import type { FaultReport } from '../../server/contract/faults.ts';
 import type { ClockMessage, Snapshot } from '../../server/contract/session.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/contract/socket.ts';
+import type { ClientToServerEvents } from '../../server/contract/socket.ts';
 import type { ScenarioEvent, TimelineEvent } from '../../server/domain/events.ts';
-import { reduce } from '../../server/domain/reduce.ts';
 import type { NightState } from '../../server/domain/state.ts';
 import { createSession, rememberToken } from '../api.ts';
+import { connect, type SimClient } from '../sdk/index.ts';
 
 export interface ConnectionEvents {
   snapshot(snapshot: Snapshot): void;
@@ -20,16 +19,13 @@ export interface ConnectionEvents {
   status(connected: boolean): void;
   moved(sessionId: string): void;
   gone(): void;
+  faults(report: FaultReport): void;
 }
 
 export class Connection {
-  private socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  state: NightState | undefined;
-  clock: ClockMessage | undefined;
-  lastSeq: number | undefined;
+  private client: SimClient;
   /** Injected events and the like: kept so the map can draw them. */
   readonly live: ScenarioEvent[] = [];
-  private clockAtMs = 0;
 
   constructor(
     private sessionId: string,
@@ -37,7 +33,7 @@ export class Connection {
     private token: string | undefined,
     private readonly on: ConnectionEvents,
   ) {
-    this.socket = this.open();
+    this.client = this.open();
   }
 
   /** The session now watched (it changes when a lost session is started again). */
@@ -49,72 +45,41 @@ export class Connection {
     return this.token !== undefined;
   }
 
+  get state(): NightState | undefined {
+    return this.client.state;
+  }
+
+  get clock(): ClockMessage | undefined {
+    return this.client.clock;
+  }
+
   /** The scenario position now, extrapolated from the last clock. */
   positionMs(): number {
-    const c = this.clock;
-    if (!c) return 0;
-    if (!c.playing) return c.positionMs;
-    return Math.min(c.durationMs, c.positionMs + (performance.now() - this.clockAtMs) * c.speed);
+    return this.client.positionMs();
   }
 
   control(control: Parameters<ClientToServerEvents['control']>[0]): void {
-    if (this.isInstructor) this.socket.emit('control', control);
+    if (this.isInstructor) void this.client.control(control);
   }
 
   close(): void {
-    this.socket.close();
+    this.client.close();
   }
 
-  private open(): Socket<ServerToClientEvents, ClientToServerEvents> {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-      transports: ['websocket'],
-      // A function, so every reconnect carries the latest seq and the current session.
-      auth: (send) =>
-        send({
-          sessionId: this.sessionId,
-          role: this.token ? 'instructor' : 'viewer',
-          ...(this.token ? { token: this.token } : {}),
-          ...(this.lastSeq !== undefined ? { lastSeq: this.lastSeq } : {}),
-        }),
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 3000,
+  private open(): SimClient {
+    const client = connect({ sessionId: this.sessionId, ...(this.token ? { token: this.token } : {}) });
+    client.status$.subscribe((connected) => this.on.status(connected));
+    client.error$.subscribe((error) => {
+      if (error.error.code === 'session_not_found') void this.recreate();
     });
-    socket.on('connect', () => this.on.status(true));
-    socket.on('disconnect', () => this.on.status(false));
-    socket.on('connect_error', (error: Error & { data?: { error?: { code?: string } } }) => {
-      this.on.status(false);
-      if (error.data?.error?.code === 'session_not_found') void this.recreate();
-    });
-    socket.on('snapshot', (snapshot) => {
-      this.state = stateFromSnapshot(snapshot);
-      this.lastSeq = snapshot.seq;
-      this.setClock(snapshot.clock);
-      this.on.snapshot(snapshot);
-    });
-    socket.on('events', (events) => {
-      if (!this.state) return;
-      const before = this.state;
-      let state = before;
-      for (const e of events) {
-        state = reduce(state, e);
-        if (e.id.startsWith('inject-')) this.live.push(e);
-      }
-      this.state = state;
-      this.lastSeq = events[events.length - 1]?.seq ?? this.lastSeq;
+    client.snapshot$.subscribe((snapshot) => this.on.snapshot(snapshot));
+    client.batch$.subscribe(({ events, before }) => {
+      for (const e of events) if (e.id.startsWith('inject-')) this.live.push(e);
       this.on.events(events, before);
     });
-    socket.on('clock', (clock) => {
-      this.lastSeq = clock.seq;
-      this.setClock(clock);
-      this.on.clock(clock);
-    });
-    return socket;
-  }
-
-  private setClock(clock: ClockMessage): void {
-    this.clock = clock;
-    // Extrapolate from when it arrived: the page's own clock, not the server's, so skew between them does not matter.
-    this.clockAtMs = performance.now();
+    client.clock$.subscribe((clock) => this.on.clock(clock));
+    client.faults$.subscribe((report) => this.on.faults(report));
+    return client;
   }
 
   private recreating = false;
@@ -122,25 +87,29 @@ export class Connection {
   private async recreate(): Promise<void> {
     if (this.recreating) return;
     if (!this.token) {
-      this.socket.close();
+      this.client.close();
       this.on.gone();
       return;
     }
     this.recreating = true;
     try {
-      const position = Math.floor(this.positionMs());
-      const created = await createSession({ scenarioId: this.scenarioId, positionMs: position, speed: this.clock?.speed ?? 1, autoplay: this.clock?.playing ?? true });
+      const clock = this.client.clock;
+      const position = Math.floor(this.client.positionMs());
+      const created = await createSession({ scenarioId: this.scenarioId, positionMs: position, speed: clock?.speed ?? 1, autoplay: clock?.playing ?? true });
       rememberToken(created.id, created.instructorToken);
       this.sessionId = created.id;
       this.token = created.instructorToken;
-      this.lastSeq = undefined;
       this.on.moved(created.id);
-      this.socket.close();
-      this.socket = this.open();
+      this.client.close();
+      this.client = this.open();
     } catch {
-      // The server is still down: the reconnection loop tries again.
-    } finally {
-      this.recreating = false;
+      // The server is still down: try again on the next refusal.
+      setTimeout(() => {
+        this.recreating = false;
+        this.client.socket.connect();
+      }, 2000);
+      return;
     }
+    this.recreating = false;
   }
 }

@@ -50,6 +50,8 @@ export function watchPage(root: HTMLElement, scenario: Scenario, sessionId: stri
   const banner = new AlertBanner({ startMs: scenario.startMs, sirenSince: (code, at) => scenario.events.findLast((e) => e.type === 'siren.start' && e.region === code && e.atMs <= at)?.atMs });
   const status = h('div', { class: 'connection', role: 'status', hidden: true });
   const noticeBox = h('div', { class: 'notice', 'data-testid': 'notice', hidden: true });
+  // A test (or an instructor) made the feed misbehave on purpose: said plainly, so nobody takes it for a real outage.
+  const faultsBox = h('div', { class: 'connection faults', role: 'status', 'data-testid': 'faults', hidden: true });
 
   const connection: Connection = new Connection(sessionId, scenario.id, token, {
     snapshot: (snapshot: Snapshot) => {
@@ -69,6 +71,11 @@ export function watchPage(root: HTMLElement, scenario: Scenario, sessionId: stri
     gone: () => {
       status.hidden = false;
       status.textContent = t('notFound', lang);
+    },
+    faults: (report) => {
+      const kinds = Object.keys(report.profile ?? {}).filter((k) => k !== 'seed');
+      faultsBox.hidden = kinds.length === 0;
+      faultsBox.textContent = kinds.length ? t('faultsOn', lang, { kinds: kinds.join(', ') }) : '';
     },
   });
 
@@ -163,7 +170,7 @@ export function watchPage(root: HTMLElement, scenario: Scenario, sessionId: stri
         },
         help: () => toggleHelp(),
       },
-      [status, noticeBox, banner.element, banner.live],
+      [status, faultsBox, noticeBox, banner.element, banner.live],
     );
     showNotice();
     root.replaceChildren(

@@ -1,11 +1,10 @@
 /** Real servers on ephemeral ports, and real socket.io clients that record what they receive. */
 import { pino } from 'pino';
-import { stateFromSnapshot } from '../../server/contract/snapshot-state.ts';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ClockMessage, CreatedSession, Roster, Snapshot } from '../../server/contract/session.ts';
+import { connect as connectClient, type SimClient } from '../../client/sdk/index.ts';
+import type { ClockMessage, CreatedSession, ParticipantRole, Roster, Snapshot } from '../../server/contract/session.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/contract/socket.ts';
 import type { TimelineEvent } from '../../server/domain/events.ts';
-import { reduce } from '../../server/domain/reduce.ts';
 import type { NightState } from '../../server/domain/state.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/server.ts';
 
@@ -47,43 +46,57 @@ export async function createSession(server: RunningServer, request: Record<strin
   return body;
 }
 
-/** A client that keeps every item it receives and folds the state as the page does. */
+/**
+ * A client that keeps every item it receives, in order, with the state folded as the page does:
+ * the SDK's client (`client/sdk`) with reconnection off, so a test sees each drop. Duplicates
+ * the server sent are counted in `client.stats` (the SDK hands each item on once).
+ */
 export class Recorder {
+  readonly client: SimClient;
   readonly socket: ClientSocket;
   readonly seqs: number[] = [];
   readonly events: TimelineEvent[] = [];
   readonly clocks: ClockMessage[] = [];
   readonly snapshots: Snapshot[] = [];
   readonly rosters: Roster[] = [];
-  state: NightState | undefined;
-  lastSeq = 0;
   ended = false;
   readonly receivedAt = new Map<number, number>();
 
   constructor(server: RunningServer, auth: Record<string, unknown>) {
-    this.socket = connect(server.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
-    this.socket.on('snapshot', (s) => {
-      this.snapshots.push(s);
-      this.state = stateFromSnapshot(s);
-      this.lastSeq = s.seq;
+    const a = auth as { sessionId: string; role?: ParticipantRole; token?: string; joinCode?: string; name?: string; region?: string; lastSeq?: number; participantId?: string; participantToken?: string };
+    this.client = connectClient({
+      url: server.url,
+      sessionId: a.sessionId,
+      ...(a.role ? { role: a.role } : {}),
+      ...(a.token ? { token: a.token } : {}),
+      ...(a.joinCode ? { joinCode: a.joinCode } : {}),
+      ...(a.name ? { name: a.name } : {}),
+      ...(a.region ? { region: a.region } : {}),
+      ...(a.lastSeq !== undefined ? { lastSeq: a.lastSeq } : {}),
+      ...(a.participantId && a.participantToken ? { participant: { participantId: a.participantId, participantToken: a.participantToken } } : {}),
+      socket: { reconnection: false },
     });
-    this.socket.on('events', (events) => {
-      const now = Date.now();
-      for (const e of events) {
-        this.seqs.push(e.seq);
-        this.events.push(e);
-        this.receivedAt.set(e.seq, now);
-        if (this.state) this.state = reduce(this.state, e);
-        this.lastSeq = e.seq;
-      }
+    this.socket = this.client.socket;
+    this.client.snapshot$.subscribe((s) => this.snapshots.push(s));
+    this.client.event$.subscribe((e) => {
+      this.seqs.push(e.seq);
+      this.events.push(e);
+      this.receivedAt.set(e.seq, Date.now());
     });
-    this.socket.on('clock', (c) => {
+    this.client.clock$.subscribe((c) => {
       this.seqs.push(c.seq);
       this.clocks.push(c);
-      this.lastSeq = c.seq;
       if (!c.playing && c.positionMs >= c.durationMs) this.ended = true;
     });
-    this.socket.on('roster', (r) => this.rosters.push(r));
+    this.client.roster$.subscribe((r) => this.rosters.push(r));
+  }
+
+  get state(): NightState | undefined {
+    return this.client.state;
+  }
+
+  get lastSeq(): number {
+    return this.client.lastSeq ?? 0;
   }
 
   connected(): Promise<void> {
@@ -95,7 +108,7 @@ export class Recorder {
   }
 
   close(): void {
-    this.socket.disconnect();
+    this.client.close();
   }
 }
 

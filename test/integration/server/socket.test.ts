@@ -58,6 +58,8 @@ describe('socket protocol: many clients, one sequence', () => {
     first.forEach((seq, i) => i > 0 && expect(seq).toBe(first[i - 1]! + 1));
     expect(first[0]).toBe(clients[0]!.snapshots[0]!.seq + 1);
     for (const c of clients) expect(c.seqs).toEqual(first);
+    // The client puts items in order and drops doubles; the server must not have needed it to.
+    for (const c of clients) expect(c.client.stats).toMatchObject({ duplicates: 0, reordered: 0, resyncs: 0 });
     for (const c of clients) expect(c.events.map((e) => e.id)).toEqual(clients[0]!.events.map((e) => e.id));
 
     const late = new Recorder(server, auth(s.id));
@@ -157,6 +159,7 @@ describe('socket protocol: resuming', () => {
     const back = new Recorder(server, auth(s.id, { lastSeq }));
     await until(() => steady!.ended && back.ended, 'the end', 20_000);
     expect(back.snapshots).toHaveLength(0);
+    expect(back.client.stats).toMatchObject({ duplicates: 0, reordered: 0 });
     // The two joined while the replay was already playing: compare from the later snapshot on.
     const from = Math.max(steady!.snapshots[0]!.seq, leaving!.snapshots[0]!.seq);
     expect([...leaving!.seqs.filter((q) => q > from && q <= lastSeq), ...back.seqs]).toEqual(steady!.seqs.filter((q) => q > from));
