@@ -4,7 +4,7 @@
  * thousands of these; the probe, one. Both servers (the simulator and the bare baseline) are
  * measured by this same code, so their figures compare.
  */
-import { io as connect, type Socket } from 'socket.io-client';
+import { connect, type SimClient } from '../client/sdk/index.ts';
 import { epochNow } from './epoch.ts';
 
 export { epochNow };
@@ -66,9 +66,12 @@ export class Tally {
 }
 
 export interface Viewer {
-  readonly socket: Socket;
-  /** Seq of the last item received; the snapshot's seq until the first item. */
-  lastSeq: number;
+  readonly client: SimClient;
+  readonly socket: SimClient['socket'];
+  /** Seq of the last item received in order; the snapshot's seq until the first item. */
+  readonly lastSeq: number;
+  /** Items that came twice or out of order (the SDK hands each on once, in order). */
+  misordered(): number;
   /** Resolves on the join snapshot; rejects if the connection is refused. */
   readonly ready: Promise<void>;
 }
@@ -76,76 +79,50 @@ export interface Viewer {
 export type Recorder = (name: string, payload: unknown, receivedAt: number) => void;
 
 /**
- * Connects a viewer to `url` and accounts for everything it receives in `tally`. `record`, if
- * given, also sees every message with its receipt time (the probe records the run this way).
+ * Connects a viewer to `url` through the SDK and accounts for everything it receives in `tally`.
+ * The SDK puts items in order; here it neither folds the state (a load generator only counts)
+ * nor asks for a hole again (a loss is counted, not repaired). `record`, if given, also sees
+ * every message as it came off the wire (the probe records the run this way).
  */
 export function connectViewer(url: string, sessionId: string, tally: Tally, record?: Recorder): Viewer {
-  // forceNew: one connection per viewer; without it socket.io-client multiplexes them all on one.
-  const socket = connect(url, { auth: { sessionId, role: 'viewer' }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
-  let clock: Clock | undefined;
-  let joined!: () => void;
-  let refused!: (error: Error) => void;
+  // forceNew (the SDK's default): one connection per viewer, not all multiplexed on one.
+  const client = connect({ url, sessionId, fold: false, resync: false, socket: { reconnection: false, timeout: 60_000 } });
   const viewer: Viewer = {
-    socket,
-    lastSeq: 0,
-    ready: new Promise((resolve, reject) => {
-      joined = resolve;
-      refused = reject;
-    }),
+    client,
+    socket: client.socket,
+    get lastSeq() {
+      return client.lastSeq ?? 0;
+    },
+    misordered: () => client.stats.duplicates + client.stats.reordered,
+    ready: client.ready().then(() => undefined),
   };
-  let isJoined = false;
-  socket.once('connect_error', (error: Error) => refused(error));
-  socket.on('snapshot', (snapshot: { seq: number; clock: Clock }) => {
-    clock = snapshot.clock;
-    if (isJoined) {
-      // A snapshot after the join means a jump (a seek): the state was replaced, seqs go on.
-      record?.('snapshot', snapshot, epochNow());
-      return;
-    }
-    isJoined = true;
-    viewer.lastSeq = snapshot.seq;
-    joined();
-  });
-
-  /** Checks the seq; false when it is not the next one (an item seen before, or out of order). */
-  const inOrder = (seq: number): boolean => {
-    if (seq <= viewer.lastSeq) {
-      tally.misordered += 1;
-      return false;
-    }
-    tally.lost += seq - viewer.lastSeq - 1;
-    viewer.lastSeq = seq;
-    return true;
-  };
-
-  socket.on('events', (events: Array<{ seq: number; atMs: number }>) => {
+  let joined = false;
+  // A snapshot after the join means a jump (a seek): the state was replaced, seqs go on.
+  if (record) client.raw$.subscribe(({ name, payload }) => (name !== 'snapshot' || joined ? record(name, payload, epochNow()) : undefined));
+  client.snapshot$.subscribe(() => (joined = true));
+  client.gap$.subscribe((gap) => (tally.lost += gap.toSeq - gap.fromSeq + 1));
+  client.event$.subscribe((e) => {
+    if (e.atMs < tally.measureFromMs) return;
+    tally.items += 1;
     const now = epochNow();
-    let counted = false;
-    for (const e of events) {
-      if (!inOrder(e.seq) || e.atMs < tally.measureFromMs) continue;
-      counted = true;
-      tally.items += 1;
-      // Due time: the latest clock's wall time plus the scenario time still to go at its speed.
-      if (clock?.playing) {
-        const due = clock.serverTimeMs + (e.atMs - clock.positionMs) / clock.speed;
-        tally.lags.push(now - due);
-        const second = Math.floor((e.atMs - tally.measureFromMs) / tally.speed / 1000);
-        tally.worstBySecond[second] = Math.max(tally.worstBySecond[second] ?? 0, now - due);
-      } else tally.unmeasured += 1;
-    }
-    if (counted) tally.messages += 1;
-    record?.('events', events, now);
+    // Due time: the latest clock's wall time plus the scenario time still to go at its speed.
+    const clock = client.clock;
+    if (clock?.playing) {
+      const due = clock.serverTimeMs + (e.atMs - clock.positionMs) / clock.speed;
+      tally.lags.push(now - due);
+      const second = Math.floor((e.atMs - tally.measureFromMs) / tally.speed / 1000);
+      tally.worstBySecond[second] = Math.max(tally.worstBySecond[second] ?? 0, now - due);
+    } else tally.unmeasured += 1;
   });
-  socket.on('clock', (c: Clock) => {
-    const now = epochNow();
-    if (inOrder(c.seq) && c.positionMs >= tally.measureFromMs) {
+  client.raw$.subscribe(({ name, payload }) => {
+    // Messages in the window: an events message with an event in it, or a clock.
+    if (name === 'events' && (payload as Array<{ atMs: number }>).some((e) => e.atMs >= tally.measureFromMs)) tally.messages += 1;
+    if (name === 'clock' && (payload as { positionMs: number }).positionMs >= tally.measureFromMs) {
       tally.messages += 1;
       tally.items += 1;
     }
-    clock = c;
-    record?.('clock', c, now);
   });
-  socket.on('disconnect', (reason: string) => {
+  client.socket.on('disconnect', (reason: string) => {
     if (reason === 'io client disconnect') return;
     tally.disconnects += 1;
     tally.disconnectReasons[reason] = (tally.disconnectReasons[reason] ?? 0) + 1;

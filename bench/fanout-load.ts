@@ -45,7 +45,7 @@ async function collect(finalSeq: number, timeoutMs: number): Promise<LoadResult>
     messages: tally.messages,
     items: tally.items,
     lost: tally.lost + missingTail(viewers, finalSeq),
-    misordered: tally.misordered,
+    misordered: tally.misordered + viewers.reduce((sum, v) => sum + v.misordered(), 0),
     unmeasured: tally.unmeasured,
     disconnects: tally.disconnects,
     disconnectReasons: tally.disconnectReasons,

@@ -361,7 +361,7 @@ function summarize(
     itemsPerClient: result.items / result.clients,
     deliveredMessages,
     lost: result.lost + probe.tally.lost + Math.max(0, finalSeq - probe.viewer.lastSeq),
-    misordered: result.misordered + probe.tally.misordered,
+    misordered: result.misordered + probe.tally.misordered + probe.viewer.misordered(),
     disconnects: result.disconnects + probe.tally.disconnects,
     disconnectReasons: addCounts([result.disconnectReasons, probe.tally.disconnectReasons]),
     lagMs: lagFigures(result.lags),

@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runAbuseBench } from './abuse.ts';
 import { runFanoutBench } from './fanout.ts';
 import { runReplayBench } from './replay.ts';
+import { runVirtualBench } from './virtual.ts';
 
 const positive = (value: string): number => {
   const n = Number(value);
@@ -20,7 +21,7 @@ const counts = (value: string): number[] => value.split(',').map((part) => posit
 const program = new Command()
   .name('npm run bench --')
   .description('benchmarks of the simulator, each beside a baseline measured in the same run')
-  .argument('[suite]', 'which suite: replay, fanout, abuse', 'replay')
+  .argument('[suite]', 'which suite: replay, fanout, abuse, virtual', 'replay')
   .option('--events <n>', 'events in the generated scenario', positive, 100_000)
   .option('--seed <n>', 'seed of the generated scenario', positive, 1)
   .option('--repeats <n>', 'measured repeats (after one warm-up)', positive, 5)
@@ -40,8 +41,11 @@ const program = new Command()
       case 'abuse':
         await runAbuseBench({ out: options.out ?? 'bench/results/abuse.json' });
         break;
+      case 'virtual':
+        await runVirtualBench({ repeats: options.repeats, out: options.out ?? 'bench/results/virtual.json' });
+        break;
       default:
-        program.error(`error: unknown suite '${suite}'; expected: replay, fanout, abuse`);
+        program.error(`error: unknown suite '${suite}'; expected: replay, fanout, abuse, virtual`);
     }
   });
 

@@ -48,6 +48,13 @@ export interface ConnectOptions {
   readonly gapWaitMs?: number;
   /** Items waiting at most before the client asks again at once (default 500). */
   readonly maxHeld?: number;
+  /**
+   * false: holes are not asked for again but given up (and reported on `gap$`) at once; for a
+   * load generator that counts losses rather than repairs them. Default true.
+   */
+  readonly resync?: boolean;
+  /** false: no state is folded (no `state$`, `batch$`); for clients that only count. Default true. */
+  readonly fold?: boolean;
   /** Passed to socket.io-client (reconnection delays, timeouts…). */
   readonly socket?: Partial<ManagerOptions & SocketOptions>;
 }
@@ -97,6 +104,8 @@ export class SimClient {
   /** A refused connection's typed error (`connect_error`). */
   readonly error$: Observable<ErrorBody & { message: string }>;
   readonly bye$: Observable<{ reason: string }>;
+  /** Every snapshot, events and clock message as it came off the wire, before ordering. */
+  readonly raw$: Observable<{ name: 'snapshot' | 'events' | 'clock'; payload: unknown }>;
   /** To a trainee that has just joined: its own id and secret, to come back as itself. */
   readonly welcome$: Observable<{ participantId: string; participantToken: string }>;
 
@@ -113,6 +122,7 @@ export class SimClient {
     error: new Subject<ErrorBody & { message: string }>(),
     bye: new Subject<{ reason: string }>(),
     welcome: new Subject<{ participantId: string; participantToken: string }>(),
+    raw: new Subject<{ name: 'snapshot' | 'events' | 'clock'; payload: unknown }>(),
   };
   private readonly sequencer = new Sequencer();
   private clockAtMs = 0;
@@ -140,6 +150,7 @@ export class SimClient {
     this.error$ = s.error.asObservable();
     this.bye$ = s.bye.asObservable();
     this.welcome$ = s.welcome.asObservable();
+    this.raw$ = s.raw.asObservable();
     this.participant = options.participant;
     this.firstSnapshot = new Promise((resolve, reject) => {
       s.snapshot.subscribe({ next: resolve });
@@ -231,9 +242,18 @@ export class SimClient {
     socket.on('bye', (bye) => s.bye.next(bye));
     socket.on('roster', (roster) => s.roster.next(roster));
     socket.on('faults', (report) => s.faults.next(report));
-    socket.on('snapshot', (snapshot) => this.onSnapshot(snapshot));
-    socket.on('events', (events) => this.onItems(events.map((event) => ({ kind: 'event', event }))));
-    socket.on('clock', (clock) => this.onItems([{ kind: 'clock', clock }]));
+    socket.on('snapshot', (snapshot) => {
+      if (s.raw.observed) s.raw.next({ name: 'snapshot', payload: snapshot });
+      this.onSnapshot(snapshot);
+    });
+    socket.on('events', (events) => {
+      if (s.raw.observed) s.raw.next({ name: 'events', payload: events });
+      this.onItems(events.map((event) => ({ kind: 'event', event })));
+    });
+    socket.on('clock', (clock) => {
+      if (s.raw.observed) s.raw.next({ name: 'clock', payload: clock });
+      this.onItems([{ kind: 'clock', clock }]);
+    });
   }
 
   private onSnapshot(snapshot: Snapshot): void {
@@ -242,10 +262,10 @@ export class SimClient {
       // The server replaced what this client lacked with the whole state: those items are gone.
       this.subjects.gap.next({ fromSeq: before + 1, toSeq: snapshot.seq, resolvedBy: 'snapshot' });
     }
-    this.state = stateFromSnapshot(snapshot);
+    if (this.options.fold !== false) this.state = stateFromSnapshot(snapshot);
     this.setClock(snapshot.clock);
     this.subjects.snapshot.next(snapshot);
-    this.subjects.state.next(this.state);
+    if (this.state) this.subjects.state.next(this.state);
     this.deliver(this.sequencer.reset(snapshot.seq));
   }
 
@@ -299,7 +319,11 @@ export class SimClient {
       this.holeTries = 0;
       return;
     }
-    if (this.sequencer.heldCount > this.maxHeld) this.fillHole();
+    if (this.options.resync === false) {
+      const hole = this.sequencer.hole()!;
+      this.subjects.gap.next({ ...hole, resolvedBy: 'skipped' });
+      this.deliver(this.sequencer.skipHole());
+    } else if (this.sequencer.heldCount > this.maxHeld) this.fillHole();
     else this.holeTimer ??= setTimeout(() => this.fillHole(), this.gapWaitMs);
   }
 
