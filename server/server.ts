@@ -20,6 +20,10 @@ import type { SocketLimits } from './transport/socket/limits.ts';
 import { attachSocketServer, type SimServer } from './transport/socket/server.ts';
 import { SessionFaults } from './faults/session-faults.ts';
 import { socketFaultHooks } from './transport/socket/faults.ts';
+import { openDatabase, openMemoryDatabase } from './storage/database.ts';
+import { WebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
+import { SessionWebhooks } from './webhooks/session-webhooks.ts';
+import { SqliteWebhookStore } from './webhooks/store.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -44,6 +48,12 @@ export interface ServerOptions {
   readonly maxSessions?: number;
   readonly uploadLimits?: UploadLimits;
   readonly parsePool?: Partial<ParsePoolOptions>;
+  /** Folder of the embedded database (`DATA_DIR`); absent: an in-memory one (lost on exit). */
+  readonly dataDir?: string;
+  /** Hosts webhooks may be delivered to (`WEBHOOK_ALLOWED_HOSTS`); empty: any http(s) host. */
+  readonly webhookAllowedHosts?: readonly string[];
+  /** Delivery timing (backoff, timeout…): tests shorten it. */
+  readonly webhookDelivery?: Partial<Omit<DispatcherOptions, 'store' | 'allowedHosts' | 'logger'>>;
   /** How long `close` lets connections finish before it cuts them (default 3 s). */
   readonly shutdownGraceMs?: number;
 }
@@ -80,6 +90,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
   });
   let shuttingDown = false;
+  const db = options.dataDir ? openDatabase({ dir: options.dataDir }) : openMemoryDatabase();
+  const dispatcher = new WebhookDispatcher({ store: new SqliteWebhookStore(db), logger, allowedHosts: options.webhookAllowedHosts ?? [], ...options.webhookDelivery });
+  const webhooks = new SessionWebhooks(dispatcher, (id) => registry.get(id)?.scenario.id);
   let ioRef: SimServer | undefined;
   const faults = new SessionFaults(socketFaultHooks(() => ioRef, (id) => registry.get(id) !== undefined));
 
@@ -93,6 +106,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clientDir: options.clientDir ?? `${PROJECT_ROOT}dist/client`,
     isShuttingDown: () => shuttingDown,
     faults,
+    webhooks,
+    compatDeliver: dispatcher,
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
     ...(options.compat ? { compat: options.compat } : {}),
@@ -102,6 +117,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const cors = socketCors(options.corsOrigins ?? []);
   const io = attachSocketServer(http, { registry, logger, ...(options.socketLimits ? { limits: options.socketLimits } : {}), ...(cors ? { cors } : {}), faults });
   ioRef = io;
+  registry.sink = webhooks.tee(registry.sink);
+  dispatcher.start();
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -128,7 +145,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const ioClosed = new Promise<void>((resolve) => io.close(() => resolve()));
       registry.close();
       http.closeIdleConnections();
-      await Promise.all([httpClosed, ioClosed, parsePool.close()]);
+      await Promise.all([httpClosed, ioClosed, parsePool.close(), dispatcher.stop()]);
+      db.close();
       clearTimeout(grace);
       logger.info('stopped');
     })();

@@ -20,6 +20,8 @@ export interface CompatOptions extends CompatAccessOptions {
   readonly isShuttingDown?: () => boolean;
   /** Faults on demand: injected 429/5xx and stale answers for sessions that ask for them. */
   readonly faults?: SessionFaults;
+  /** The server's webhook queue, for the ukrainealarm webhooks. */
+  readonly queue?: (delivery: { id: string; webhookId: string; url: string; body: string }) => void;
 }
 
 export const COMPAT_PREFIXES = ['alerts-in-ua', 'ukrainealarm', 'alerts-com-ua'] as const;

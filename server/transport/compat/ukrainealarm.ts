@@ -68,6 +68,8 @@ function alarm(view: FeedView, episode: Episode, region: Region) {
 export interface UkrainealarmOptions extends CompatAccessOptions {
   /** Deliver webhooks (default) or only register them. */
   readonly webhooks?: boolean;
+  /** The server's webhook queue: stored, retried with backoff, logged (see webhooks/dispatcher.ts). */
+  readonly queue?: (delivery: { id: string; webhookId: string; url: string; body: string }) => void;
   readonly isShuttingDown?: () => boolean;
 }
 
@@ -84,6 +86,7 @@ export function ukrainealarmRoutes(sessions: CompatSessions, options: Ukraineala
     body: (v, change) => alertRegion(v, REGIONS_WITH_ID.find((r) => r.code === change.code)!, change),
     ...(options.webhooks === undefined ? {} : { deliver: options.webhooks }),
     ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
   });
 
   router.get('/api/v3/regions', (req, res) => {

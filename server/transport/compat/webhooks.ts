@@ -9,6 +9,7 @@
  * rather than piling them up). `COMPAT_WEBHOOKS=off` keeps registration but sends nothing, for a
  * server whose network should not be reached from it on a stranger's say-so.
  */
+import { createHash } from 'node:crypto';
 import type { Session } from '../../sessions/session.ts';
 import { alertWatcher, type AlertChange } from './watch.ts';
 import type { FeedView } from './sessions.ts';
@@ -27,6 +28,11 @@ export interface WebhookOptions {
   readonly codes: readonly string[];
   /** The body for one change, as the feed shapes it. */
   readonly body: (view: FeedView, change: AlertChange) => unknown;
+  /**
+   * The server's webhook queue (stored, retried with backoff, logged); absent: one direct try.
+   * `id` is the delivery's idempotency key.
+   */
+  readonly queue?: (delivery: { id: string; webhookId: string; url: string; body: string }) => void;
 }
 
 interface Watch {
@@ -40,6 +46,8 @@ export class Webhooks {
   private readonly watches = new Map<string, Watch>();
   private readonly queues = new Map<string, { tail: Promise<void>; waiting: number }>();
   private count = 0;
+  /** Changes sent so far: part of each delivery's idempotency key. */
+  private changes = 0;
 
   constructor(private readonly options: WebhookOptions) {}
 
@@ -65,7 +73,12 @@ export class Webhooks {
       if (this.options.deliver === false) return;
       for (const change of changes) {
         const body = JSON.stringify(this.options.body(view, change));
-        for (const url of watch.urls.values()) this.send(url, body);
+        const n = ++this.changes;
+        for (const [key, url] of watch.urls) {
+          const webhookId = `ukrainealarm.${session.id}.${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+          if (this.options.queue) this.options.queue({ id: `${webhookId}.${n}`, webhookId, url, body });
+          else this.send(url, body);
+        }
       }
     });
     const watch: Watch = {

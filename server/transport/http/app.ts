@@ -23,6 +23,9 @@ import { regionRoutes } from './routes-regions.ts';
 import { scenarioRoutes } from './routes-scenarios.ts';
 import { sessionRoutes } from './routes-sessions.ts';
 import { faultRoutes } from './routes-faults.ts';
+import { webhookRoutes } from './routes-webhooks.ts';
+import type { SessionWebhooks } from '../../webhooks/session-webhooks.ts';
+import type { WebhookDispatcher } from '../../webhooks/dispatcher.ts';
 import type { SessionFaults } from '../../faults/session-faults.ts';
 
 export interface AppOptions {
@@ -45,6 +48,10 @@ export interface AppOptions {
   readonly corsOrigins?: readonly string[];
   /** Faults on demand per session (`/api/sessions/:id/faults`, and the compatible endpoints). */
   readonly faults?: SessionFaults;
+  /** Webhooks of sessions (`/api/sessions/:id/webhooks`). */
+  readonly webhooks?: SessionWebhooks;
+  /** Where the compatible feed's webhook deliveries are queued. */
+  readonly compatDeliver?: WebhookDispatcher;
 }
 
 /** Generous for a classroom behind one address, small enough that a loop cannot flood the server. */
@@ -110,10 +117,11 @@ export function createApp(options: AppOptions): Express {
   api.use('/regions', regionRoutes());
   api.use('/sessions/:id', capRoutes(options.registry, options.publicUrl));
   if (options.faults) api.use('/sessions/:id/faults', faultRoutes(options.registry, options.faults));
+  if (options.webhooks) api.use('/sessions/:id/webhooks', webhookRoutes(options.registry, options.webhooks));
   api.use('/sessions', sessionRoutes({ registry: options.registry, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }));
   api.use(notFound);
   app.use('/api', api);
-  app.use('/compat', cors, compatRoutes(options.registry, { ...options.compat, ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}), ...(options.faults ? { faults: options.faults } : {}) }));
+  app.use('/compat', cors, compatRoutes(options.registry, { ...options.compat, ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}), ...(options.faults ? { faults: options.faults } : {}), ...(options.compatDeliver ? { queue: compatQueue(options.compatDeliver) } : {}) }));
 
   const clientDir = options.clientDir;
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {
@@ -133,6 +141,11 @@ export function createApp(options: AppOptions): Express {
   app.use(notFound);
   app.use(errorHandler(options.logger));
   return app;
+}
+
+/** The compatible feed's webhooks through the server's queue: unsigned, as the real service sends them. */
+function compatQueue(dispatcher: WebhookDispatcher) {
+  return (d: { id: string; webhookId: string; url: string; body: string }) => void dispatcher.enqueue({ ...d, secret: null });
 }
 
 function noCacheForHtml(res: express.Response, path: string): void {
