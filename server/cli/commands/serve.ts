@@ -51,6 +51,9 @@ interface ServeOptions {
   compatScenario: string;
   compatSpeed: number;
   compatTimes: 'present' | 'original';
+  dataDir: string;
+  webhookAllowedHosts?: string;
+  webhookRetryMs: number;
 }
 
 /** `npm start` on a fresh clone: build the page first if it has never been built. */
@@ -82,6 +85,9 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--compat-scenario <id>', 'scenario the default session of the compatible feeds plays').env('COMPAT_DEFAULT_SCENARIO').default('2025-12-06-barrage'))
     .addOption(new Option('--compat-speed <x>', 'speed of the default session (0.1 to 3600)').env('COMPAT_DEFAULT_SPEED').argParser(speed).default(1))
     .addOption(new Option('--compat-times <mode>', 'times on the default session\'s feeds: present (the replay reads as now) or original').env('COMPAT_DEFAULT_TIMES').choices(['present', 'original']).default('present'))
+    .addOption(new Option('--data-dir <dir>', 'folder of the embedded database (webhooks and their deliveries)').env('DATA_DIR').default('./data'))
+    .addOption(new Option('--webhook-allowed-hosts <hosts>', 'hosts webhooks may be delivered to (comma-separated); by default any http(s) host').env('WEBHOOK_ALLOWED_HOSTS'))
+    .addOption(new Option('--webhook-retry-ms <ms>', 'first retry delay of a failed webhook delivery; it doubles on each attempt (with jitter), 8 attempts in all').env('WEBHOOK_RETRY_MS').argParser(count).default(1000))
     .addOption(new Option('--shutdown-seconds <s>', 'after SIGTERM or SIGINT, exit within this long whatever clients do').env('SHUTDOWN_SECONDS').argParser(seconds).default(5))
     .addOption(new Option('--connections-per-address <n>', 'socket connections one address may hold at once').env('CONNECTIONS_PER_ADDRESS').argParser(count).default(200))
     .addOption(new Option('--connections-per-second <n>', 'socket connections one address may open per second (bursts of 2.5 times that)').env('CONNECTIONS_PER_SECOND').argParser(count).default(20))
@@ -107,6 +113,9 @@ export function registerServe(program: Command): void {
         shutdownGraceMs: Math.max(100, Math.min(3000, options.shutdownSeconds * 1000 - 1000)),
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         corsOrigins: parseOrigins(options.corsOrigins),
+        dataDir: options.dataDir,
+        webhookAllowedHosts: (options.webhookAllowedHosts ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+        webhookDelivery: { baseDelayMs: options.webhookRetryMs },
         compat: {
           tokens: (options.compatTokens ?? '').split(',').map((t) => t.trim()).filter(Boolean),
           realRateLimits: options.compatRateLimits === 'on',
