@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ApiError } from '../../contract/errors.ts';
 import { openApiDocument } from '../../contract/openapi.ts';
+import { asyncApiDocument } from '../../contract/asyncapi.ts';
 import type { Health } from '../../contract/wire.ts';
 import type { ParsePool } from '../../scenario/parse-pool.ts';
 import type { ScenarioStore } from '../../scenario/store.ts';
@@ -107,6 +108,11 @@ export function createApp(options: AppOptions): Express {
   api.get('/openapi.json', (_req, res) => {
     openApi ??= JSON.stringify(openApiDocument(options.version));
     res.type('application/json; charset=utf-8').send(openApi);
+  });
+  let asyncApi: string | undefined;
+  api.get('/asyncapi.json', (_req, res) => {
+    asyncApi ??= JSON.stringify(asyncApiDocument(options.version));
+    res.type('application/json; charset=utf-8').send(asyncApi);
   });
   api.use('/scenarios', scenarioRoutes({ scenarios: options.scenarios, parsePool: options.parsePool }));
   // A trainee's phone finds its drill by the join code it was given; wrong codes are counted.
