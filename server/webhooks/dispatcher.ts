@@ -50,6 +50,11 @@ export function checkTarget(raw: string, allowedHosts: readonly string[] = []): 
   return url;
 }
 
+/** The wait before attempt `n + 1` after attempt `n` failed: doubling from `baseMs`, capped, scaled by [0.5, 1). */
+export function retryDelayMs(n: number, baseMs: number, maxMs: number, random: number): number {
+  return Math.min(maxMs, baseMs * 2 ** (n - 1)) * (0.5 + random / 2);
+}
+
 export function sign(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
@@ -144,7 +149,7 @@ export class WebhookDispatcher {
     const attempt: Attempt = { n, atMs: started, status, latencyMs: performance.now() - t0, error };
     const ok = status !== null && status >= 200 && status < 300;
     const final = ok || refused || status === 410 || n >= this.o.maxAttempts;
-    const delay = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (n - 1)) * (0.5 + this.random() / 2);
+    const delay = retryDelayMs(n, this.o.baseDelayMs, this.o.maxDelayMs, this.random());
     this.store.recordAttempt(d.id, attempt, ok ? { state: 'delivered', nextAtMs: started } : final ? { state: 'failed', nextAtMs: started } : { state: 'pending', nextAtMs: this.now() + delay });
   }
 }
