@@ -22,6 +22,8 @@ import {
   uaWebhookSchema,
 } from './compat.ts';
 import { errorBodySchema } from './errors.ts';
+import { faultProfileSchema, faultReportSchema } from './faults.ts';
+import { createdWebhookSchema, deliveryLogSchema, registerWebhookSchema, webhookSchema } from './webhooks.ts';
 import { regionEntrySchema, regionsResponseSchema } from './regions.ts';
 import { controlSchema, createSessionSchema } from './session.ts';
 import {
@@ -63,6 +65,12 @@ const SCHEMAS = {
   AlertsComUaState: acuOneStateSchema,
   AlertsComUaHistory: acuHistorySchema,
   AlertsComUaError: acuErrorSchema,
+  FaultProfile: faultProfileSchema,
+  FaultReport: faultReportSchema,
+  RegisterWebhook: registerWebhookSchema,
+  CreatedWebhook: createdWebhookSchema,
+  Webhooks: z.object({ webhooks: z.array(webhookSchema) }),
+  DeliveryLog: deliveryLogSchema,
 } as const;
 export type SchemaName = keyof typeof SCHEMAS;
 
@@ -114,6 +122,19 @@ function restPaths(): Record<string, unknown> {
     '/api/sessions/{id}/report': get('the drill report (CSV with ?format=csv)', { 200: json('DrillReport', 'the report'), 401: error, 403: error }, { parameters: [id], security: instructor }),
     '/api/sessions/{id}/cap.atom': get('the session\'s CAP 1.2 messages as an Atom feed', { 200: xml('application/atom+xml', 'Atom feed'), 404: error }, { parameters: [id] }),
     '/api/sessions/{id}/cap/{identifier}.xml': get('one CAP 1.2 message', { 200: xml('application/cap+xml', 'CAP alert'), 404: error }, { parameters: [id, pathParam('identifier', 'CAP identifier')] }),
+    '/api/sessions/{id}/faults': {
+      ...get('the faults the session applies, and what they have done so far', { 200: json('FaultReport', 'the profile and its counts'), 404: error }, { parameters: [id] }),
+      put: { summary: 'set the session\'s fault profile', parameters: [id], security: instructor, requestBody: { required: true, content: { 'application/json': { schema: ref('FaultProfile') } } }, responses: { 200: json('FaultReport', 'now applied'), 400: error, 401: error, 403: error, 404: error } },
+      delete: { summary: 'turn the session\'s faults off', parameters: [id], security: instructor, responses: { 200: json('FaultReport', 'none applied'), 401: error, 403: error, 404: error } },
+    },
+    '/api/sessions/{id}/webhooks': {
+      ...get('the session\'s webhooks (also after the session is gone, for the token that registered them)', { 200: json('Webhooks', 'registrations, without secrets'), 401: error, 403: error, 404: error }, { parameters: [id], security: instructor }),
+      post: { summary: 'register a URL to receive every alert change, signed', parameters: [id], security: instructor, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterWebhook') } } }, responses: { 201: json('CreatedWebhook', 'registered; the secret is shown this once'), 400: error, 401: error, 403: error, 404: error, 429: error } },
+    },
+    '/api/sessions/{id}/webhooks/{hookId}': {
+      delete: { summary: 'remove a webhook; what is pending for it is dropped', parameters: [id, pathParam('hookId', 'webhook id')], security: instructor, responses: { 204: { description: 'removed' }, 401: error, 403: error, 404: error } },
+    },
+    '/api/sessions/{id}/webhooks/{hookId}/deliveries': get('the delivery log: attempts, statuses and latencies, newest first', { 200: json('DeliveryLog', 'the log'), 401: error, 403: error, 404: error }, { parameters: [id, pathParam('hookId', 'webhook id')], security: instructor }),
     '/api/join/{code}': get('the drill a join code belongs to', { 200: json('JoinAnswer', 'found'), 404: error }, { parameters: [pathParam('code', 'join code')] }),
   };
 }

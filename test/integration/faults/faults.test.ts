@@ -3,7 +3,7 @@
  * compatible endpoints' injected 429/5xx and stale answers, and the same faults on two runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultReport } from '../../../server/contract/faults.ts';
+import { faultReportSchema, type FaultReport } from '../../../server/contract/faults.ts';
 import type { RunningServer } from '../../../server/server.ts';
 import { api, createSession, startTestServer } from '../../helpers/server.ts';
 
@@ -34,7 +34,8 @@ describe('faults on demand', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('invalid_request');
     const set = await api<FaultReport>(server, `/api/sessions/${created.id}/faults`, { method: 'PUT', headers: { authorization: `Bearer ${created.instructorToken}` }, json: { seed: 5, drop: { rate: 0.5 } } });
-    expect(set.body.profile).toMatchObject({ seed: 5, drop: { rate: 0.5 } });
+    expect(faultReportSchema.parse(set.body).profile).toMatchObject({ seed: 5, drop: { rate: 0.5 } });
+    faultReportSchema.parse(none.body);
     const cleared = await api<FaultReport>(server, `/api/sessions/${created.id}/faults`, { method: 'DELETE', headers: { authorization: `Bearer ${created.instructorToken}` } });
     expect(cleared.body.profile).toBeNull();
   });
