@@ -60,6 +60,33 @@ describe('faults on demand', () => {
     expect(await statuses(c.id)).not.toEqual(first);
   });
 
+  it('faults the same events of a live session on two runs with the same seed, and others with another seed', async () => {
+    const profile = { seed: 99, drop: { rate: 0.25 }, duplicate: { rate: 0.25 }, reorder: { rate: 0.25, windowMs: 20 } };
+    const duration = (await api<{ durationMs: number }>(server, `/api/scenarios/${SEED}`)).body.durationMs;
+    const run = async (p: unknown) => {
+      const created = await createSession(server, { scenarioId: SEED, positionMs: duration - 3 * 3600_000, speed: 3600, autoplay: false });
+      const headers = { authorization: `Bearer ${created.instructorToken}` };
+      await api(server, `/api/sessions/${created.id}/faults`, { method: 'PUT', headers, json: p });
+      await api(server, `/api/sessions/${created.id}/control`, { method: 'POST', headers, json: { action: 'play' } });
+      return async () => {
+        for (;;) {
+          const snap = (await api<{ clock: { playing: boolean } }>(server, `/api/sessions/${created.id}`)).body;
+          if (!snap.clock.playing) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await new Promise((r) => setTimeout(r, 100)); // what the reorder window still held
+        const report = faultReportSchema.parse((await api(server, `/api/sessions/${created.id}/faults`)).body);
+        // Events are keyed by id; clocks by seq, which heartbeats shift between runs.
+        return report.recent.filter((r) => !r.key.startsWith('clock:')).map((r) => `${r.kind} ${r.key}`);
+      };
+    };
+    const [a, b, c] = await Promise.all([run(profile), run(profile), run({ ...profile, seed: 100 })]);
+    const first = await a();
+    expect(first.length).toBeGreaterThan(3);
+    expect(await b()).toEqual(first);
+    expect(await c()).not.toEqual(first);
+  });
+
   it('gives a typed error body and Retry-After on an injected 429, and stale answers during a stall', async () => {
     const limited = await faulted({ http: { at: [{ fromMs: 0, toMs: 36_000_000 }], status: [429], retryAfterS: 7 } });
     const refused = await alerts(limited.id);
