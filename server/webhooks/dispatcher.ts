@@ -77,6 +77,10 @@ export class WebhookDispatcher {
     return this.options.store;
   }
 
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
   get allowedHosts(): readonly string[] {
     return this.options.allowedHosts ?? [];
   }
@@ -98,6 +102,7 @@ export class WebhookDispatcher {
 
   /** Queues a delivery (stored at once); false when it was queued before or is refused. */
   enqueue(delivery: { id: string; webhookId: string; url: string; secret: string | null; body: string }): boolean {
+    if (this.stopped) return false; // shutting down: the database may be closed already
     if (Buffer.byteLength(delivery.body) > this.o.maxBodyBytes) {
       this.options.logger?.warn({ webhook: delivery.webhookId }, 'webhook body over the size cap; not sent');
       return false;

@@ -79,6 +79,7 @@ export class SessionWebhooks {
       ...inner,
       events: (id, events) => {
         inner.events(id, events);
+        if (this.dispatcher.isStopped) return;
         const hooks = this.list(id);
         if (hooks.length === 0) return;
         const scenarioId = this.scenarioOf(id) ?? '';
