@@ -74,7 +74,8 @@ describe('the banner follows the region\'s state', () => {
     const end = seed.events.find((e) => e.type === 'alert.end' && e.region === 'UA-46' && e.atMs > start.atMs)!;
     const { context, page } = await person({ follow: 'UA-46' });
     await openOwn(page);
-    expect(await page.getAttribute('[data-testid="alert-banner"]', 'data-state')).toBe('calm');
+    // The clock reads 0 before the first snapshot has come too: wait for the state, not the clock.
+    await page.waitForSelector('[data-testid="alert-banner"][data-state="calm"]', { timeout: 5000 });
     const inside = Math.round((start.atMs + end.atMs) / 2 / 60_000) * 60_000;
     await seek(page, inside);
     await page.waitForSelector('[data-testid="alert-banner"][data-state="alert"]', { timeout: 5000 });
