@@ -13,6 +13,8 @@ import { ScenarioStore, type UploadLimits } from './scenario/store.ts';
 import type { Quotas } from './sessions/quotas.ts';
 import { SessionRegistry } from './sessions/registry.ts';
 import { NULL_SINK } from './sessions/sink.ts';
+import { openDatabase, openMemoryDatabase } from './storage/database.ts';
+import { SqliteDrillStore } from './storage/sqlite-drills.ts';
 import type { CompatOptions } from './transport/compat/index.ts';
 import { createApp } from './transport/http/app.ts';
 import { socketCors } from './transport/http/cors.ts';
@@ -44,6 +46,13 @@ export interface ServerOptions {
   readonly parsePool?: Partial<ParsePoolOptions>;
   /** How long `close` lets connections finish before it cuts them (default 3 s). */
   readonly shutdownGraceMs?: number;
+  /**
+   * Folder of the database that keeps drills and uploaded scenarios (`serve` passes DATA_DIR,
+   * default ./data); absent, they are kept in memory only and lost with the process.
+   */
+  readonly dataDir?: string;
+  /** `full`: an fsync per commit (survives power cuts too), see storage/database.ts. */
+  readonly dataSync?: 'normal' | 'full';
 }
 
 export interface RunningServer {
@@ -68,7 +77,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const scenarios = new ScenarioStore(options.uploadLimits);
   const parsePool = new ParsePool(options.parsePool);
   await scenarios.loadFolders(options.scenarioDirs ?? [`${PROJECT_ROOT}scenarios`], (message) => logger.warn(message));
+  const db = options.dataDir ? openDatabase({ dir: options.dataDir, ...(options.dataSync ? { sync: options.dataSync } : {}) }) : openMemoryDatabase();
+  const drills = new SqliteDrillStore(db);
+  await scenarios.restoreUploads(drills, parsePool, (message) => logger.warn(message));
   const registry = new SessionRegistry({
+    drills,
     scenarios,
     sink: NULL_SINK,
     ...(options.idleMs ? { idleMs: options.idleMs } : {}),
@@ -76,6 +89,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.quotas ? { quotas: options.quotas } : {}),
     ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
   });
+  const resumed = registry.restore((message) => logger.warn(message));
+  if (resumed) logger.info({ drills: resumed }, 'drills resumed, paused, from the data folder');
   let shuttingDown = false;
 
   const app = createApp({
@@ -122,6 +137,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       registry.close();
       http.closeIdleConnections();
       await Promise.all([httpClosed, ioClosed, parsePool.close()]);
+      drills.close();
       clearTimeout(grace);
       logger.info('stopped');
     })();

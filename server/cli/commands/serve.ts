@@ -40,6 +40,8 @@ interface ServeOptions {
   publicUrl?: string;
   idleMinutes: number;
   logLevel: string;
+  dataDir: string;
+  dataSync: 'normal' | 'full';
   shutdownSeconds: number;
   connectionsPerAddress: number;
   connectionsPerSecond: number;
@@ -86,6 +88,8 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--connections-per-address <n>', 'socket connections one address may hold at once').env('CONNECTIONS_PER_ADDRESS').argParser(count).default(200))
     .addOption(new Option('--connections-per-second <n>', 'socket connections one address may open per second (bursts of 2.5 times that)').env('CONNECTIONS_PER_SECOND').argParser(count).default(20))
     .addOption(new Option('--sessions-per-address <n>', 'sessions one address may run at once').env('SESSIONS_PER_ADDRESS').argParser(count).default(20))
+    .addOption(new Option('--data-dir <dir>', 'folder of the database that keeps drills and uploaded scenarios (created on first run)').env('DATA_DIR').default('./data'))
+    .addOption(new Option('--data-sync <mode>', 'normal: commits survive a crash; full: an fsync per commit, they survive a power cut too').env('DATA_SYNC').choices(['normal', 'full']).default('normal'))
     .addOption(new Option('--log-level <level>', 'log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (options: ServeOptions) => {
       process.env.LOG_LEVEL = options.logLevel;
@@ -97,6 +101,8 @@ export function registerServe(program: Command): void {
         host: options.host,
         scenarioDirs: [`${PROJECT_ROOT}scenarios`, ...extra.filter(Boolean)],
         idleMs: options.idleMinutes * 60_000,
+        dataDir: options.dataDir,
+        dataSync: options.dataSync,
         quotas: {
           connectionsPerAddress: options.connectionsPerAddress,
           connectionsPerSecond: options.connectionsPerSecond,
