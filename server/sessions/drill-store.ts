@@ -30,6 +30,8 @@ export interface StoredDrill {
 }
 
 export interface StoredResponse {
+  /** Its place among the trainee's alerts, from 0. */
+  readonly n: number;
   /** Scenario position at which the alert began. */
   readonly alertAtMs: number;
   /** Wall time at which the alert reached the drill. */
@@ -71,11 +73,11 @@ export interface DrillStore {
   /** Runs `work` as one transaction (an alert over a region with many trainees is one commit). */
   transaction(work: () => void): void;
   /** An alert began for a trainee: an open, unanswered response. */
-  openAlert(drillId: string, participantId: string, alertAtMs: number, alertWallMs: number): void;
-  /** The alert at `alertAtMs` ended for this trainee. */
-  closeAlert(drillId: string, participantId: string, alertAtMs: number, endedAtMs: number): void;
-  /** A trainee's answer to one alert; returns once committed. */
-  answer(drillId: string, participantId: string, alertAtMs: number, responseMs: number, responseWallMs: number): void;
+  openAlert(drillId: string, participantId: string, response: StoredResponse): void;
+  /** The trainee's alert `n` ended. */
+  closeAlert(drillId: string, participantId: string, n: number, endedAtMs: number): void;
+  /** A trainee's answer to its alert `n`; returns once committed. */
+  answer(drillId: string, participantId: string, n: number, responseMs: number, responseWallMs: number): void;
   deleteDrill(drillId: string): void;
   loadDrills(): LoadedDrill[];
   /** Uploaded scenarios, as their source text, so drills of them can resume. */

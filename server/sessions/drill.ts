@@ -76,7 +76,7 @@ export class Drill {
   answer(p: Participant): ShelterResponse {
     const r = this.participants.answer(p, this.options.positionMs(), this.options.scheduler.now());
     try {
-      this.options.store.answer(this.options.sessionId, p.participantId, r.alertAtMs, r.responseMs!, r.responseWallMs!);
+      this.options.store.answer(this.options.sessionId, p.participantId, r.n, r.responseMs!, r.responseWallMs!);
     } catch (error) {
       r.responseMs = null;
       r.responseWallMs = null;
@@ -136,8 +136,8 @@ export class Drill {
     for (const p of trainees) {
       const change = this.participants.sync(p, state.regions[p.region]?.alert?.sinceMs ?? null, position, scheduler.now());
       if (!change) continue;
-      if (change.closed) store.closeAlert(sessionId, p.participantId, change.closed.alertAtMs, change.closed.endedAtMs!);
-      if (change.opened) store.openAlert(sessionId, p.participantId, change.opened.alertAtMs, change.opened.alertWallMs);
+      if (change.closed) store.closeAlert(sessionId, p.participantId, change.closed.n, change.closed.endedAtMs!);
+      if (change.opened) store.openAlert(sessionId, p.participantId, change.opened);
       changes.push(change);
     }
     return changes;

@@ -9,6 +9,8 @@ import { ApiError } from '../contract/errors.ts';
 import type { StoredParticipant, StoredResponse } from './drill-store.ts';
 
 export interface ShelterResponse {
+  /** Its place among the trainee's alerts, from 0: two alerts may begin at one scenario moment. */
+  readonly n: number;
   /** Scenario position at which the alert in the trainee's region began. */
   readonly alertAtMs: number;
   /** Wall time at which the alert reached the drill (or the trainee joined during it). */
@@ -108,7 +110,8 @@ export class Participants {
   /**
    * Brings a trainee in line with its region's alert: `sinceMs` is the alert's start (null: no
    * alert). A new alert opens a response; an alert's end closes it (unanswered: missed). The same
-   * alert seen twice (a resumed drill replays a few seconds) opens nothing.
+   * alert seen again as the clock passes its start once more (a resumed drill replays the seconds
+   * since its last saved position) opens nothing; a new alert raised at the same paused moment does.
    */
   sync(p: Participant, sinceMs: number | null, positionMs: number, wallMs: number): AlertChange | undefined {
     const open = openResponse(p);
@@ -117,9 +120,10 @@ export class Participants {
       open.endedAtMs = positionMs;
       return { participant: p, closed: open };
     }
-    if (open?.alertAtMs === sinceMs || (!open && p.responses.some((r) => r.alertAtMs === sinceMs))) return undefined;
+    const last = p.responses.at(-1);
+    if (open?.alertAtMs === sinceMs || (!open && last?.alertAtMs === sinceMs && last.endedAtMs! > sinceMs)) return undefined;
     if (open) open.endedAtMs = positionMs;
-    const opened: ShelterResponse = { alertAtMs: sinceMs, alertWallMs: wallMs, responseMs: null, responseWallMs: null, endedAtMs: null };
+    const opened: ShelterResponse = { n: p.responses.length, alertAtMs: sinceMs, alertWallMs: wallMs, responseMs: null, responseWallMs: null, endedAtMs: null };
     p.responses.push(opened);
     return { participant: p, opened, ...(open ? { closed: open } : {}) };
   }

@@ -47,12 +47,13 @@ export const DRILL_MIGRATIONS: readonly Migration[] = [
         CREATE TABLE drill_responses (
           drill_id TEXT NOT NULL,
           participant_id TEXT NOT NULL,
+          n INTEGER NOT NULL,
           alert_at_ms INTEGER NOT NULL,
           alert_wall_ms INTEGER NOT NULL,
           response_ms INTEGER,
           response_wall_ms INTEGER,
           ended_at_ms INTEGER,
-          PRIMARY KEY (drill_id, participant_id, alert_at_ms),
+          PRIMARY KEY (drill_id, participant_id, n),
           FOREIGN KEY (drill_id, participant_id) REFERENCES drill_participants(drill_id, participant_id) ON DELETE CASCADE
         );
         CREATE TABLE uploaded_scenarios (
@@ -91,14 +92,14 @@ export class SqliteDrillStore implements DrillStore {
       clock: db.prepare('UPDATE drills SET position_ms = ?, speed = ?, playing = ?, loop = ? WHERE id = ?'),
       inject: db.prepare('INSERT INTO drill_injects (drill_id, n, event) VALUES (?, ?, ?)'),
       participant: db.prepare('INSERT INTO drill_participants (drill_id, participant_id, token, name, region, joined_at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
-      open: db.prepare('INSERT OR IGNORE INTO drill_responses (drill_id, participant_id, alert_at_ms, alert_wall_ms) VALUES (?, ?, ?, ?)'),
-      close: db.prepare('UPDATE drill_responses SET ended_at_ms = ? WHERE drill_id = ? AND participant_id = ? AND alert_at_ms = ?'),
-      answer: db.prepare('UPDATE drill_responses SET response_ms = ?, response_wall_ms = ? WHERE drill_id = ? AND participant_id = ? AND alert_at_ms = ?'),
+      open: db.prepare('INSERT INTO drill_responses (drill_id, participant_id, n, alert_at_ms, alert_wall_ms) VALUES (?, ?, ?, ?, ?)'),
+      close: db.prepare('UPDATE drill_responses SET ended_at_ms = ? WHERE drill_id = ? AND participant_id = ? AND n = ?'),
+      answer: db.prepare('UPDATE drill_responses SET response_ms = ?, response_wall_ms = ? WHERE drill_id = ? AND participant_id = ? AND n = ?'),
       delete: db.prepare('DELETE FROM drills WHERE id = ?'),
       drills: db.prepare('SELECT * FROM drills ORDER BY created_at_ms'),
       injects: db.prepare('SELECT event FROM drill_injects WHERE drill_id = ? ORDER BY n'),
       participants: db.prepare('SELECT * FROM drill_participants WHERE drill_id = ? ORDER BY joined_at_ms, participant_id'),
-      responses: db.prepare('SELECT * FROM drill_responses WHERE drill_id = ? ORDER BY alert_at_ms'),
+      responses: db.prepare('SELECT * FROM drill_responses WHERE drill_id = ? ORDER BY participant_id, n'),
       saveScenario: db.prepare('INSERT OR REPLACE INTO uploaded_scenarios (id, format, text, address, delete_token) VALUES (@id, @format, @text, @address, @deleteToken)'),
       deleteScenario: db.prepare('DELETE FROM uploaded_scenarios WHERE id = ?'),
       scenarios: db.prepare('SELECT id, format, text, address, delete_token AS deleteToken FROM uploaded_scenarios ORDER BY rowid'),
@@ -137,16 +138,16 @@ export class SqliteDrillStore implements DrillStore {
     this.db.transaction(work)();
   }
 
-  openAlert(drillId: string, participantId: string, alertAtMs: number, alertWallMs: number): void {
-    this.s.open.run(drillId, participantId, Math.floor(alertAtMs), alertWallMs);
+  openAlert(drillId: string, participantId: string, r: StoredResponse): void {
+    this.s.open.run(drillId, participantId, r.n, Math.floor(r.alertAtMs), r.alertWallMs);
   }
 
-  closeAlert(drillId: string, participantId: string, alertAtMs: number, endedAtMs: number): void {
-    this.s.close.run(Math.floor(endedAtMs), drillId, participantId, Math.floor(alertAtMs));
+  closeAlert(drillId: string, participantId: string, n: number, endedAtMs: number): void {
+    this.s.close.run(Math.floor(endedAtMs), drillId, participantId, n);
   }
 
-  answer(drillId: string, participantId: string, alertAtMs: number, responseMs: number, responseWallMs: number): void {
-    this.s.answer.run(Math.floor(responseMs), Math.floor(responseWallMs), drillId, participantId, Math.floor(alertAtMs));
+  answer(drillId: string, participantId: string, n: number, responseMs: number, responseWallMs: number): void {
+    this.s.answer.run(Math.floor(responseMs), Math.floor(responseWallMs), drillId, participantId, n);
   }
 
   deleteDrill(drillId: string): void {
@@ -159,6 +160,7 @@ export class SqliteDrillStore implements DrillStore {
       for (const r of this.s.responses.all(row.id) as Array<Record<string, number | string | null>>) {
         const list = responses.get(r.participant_id as string) ?? [];
         list.push({
+          n: r.n as number,
           alertAtMs: r.alert_at_ms as number,
           alertWallMs: r.alert_wall_ms as number,
           responseMs: r.response_ms as number | null,
