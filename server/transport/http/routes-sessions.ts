@@ -78,6 +78,13 @@ export function sessionRoutes({ registry, publicUrl }: SessionRouteOptions): Rou
     } else res.json(report);
   });
 
+  // What the console shows beside the map: the join code and links, and the regions offered.
+  router.get('/:id/drill', (req, res) => {
+    const session = registry.require(req.params.id);
+    authorize(actorOf(req, session), 'roster', session);
+    res.json(created(session, baseUrl(req, publicUrl)));
+  });
+
   router.get('/:id/roster', (req, res) => {
     const session = registry.require(req.params.id);
     authorize(actorOf(req, session), 'roster', session);
