@@ -7,12 +7,20 @@
  * report's response times are the ones the trainees were shown.
  */
 import { mkdirSync } from 'node:fs';
-import jsQR from 'jsqr';
+import * as jsqr from 'jsqr';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.ts';
 import { ARTIFACTS, chromiumPath } from '../helpers/browser.ts';
 import { startTestServer } from '../helpers/server.ts';
+
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+// jsqr is CommonJS with its function on `default`; how deep it sits depends on the loader.
+const decodeQr: Decode = (() => {
+  let m: unknown = jsqr;
+  while (typeof m !== 'function') m = (m as { default: unknown }).default;
+  return m as Decode;
+})();
 
 let server: RunningServer;
 let browser: Browser;
@@ -84,7 +92,7 @@ describe('a drill in the browser', () => {
       const c = canvas as HTMLCanvasElement;
       return { width: c.width, height: c.height, data: Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data) };
     });
-    expect(jsQR(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height)?.data).toBe(link);
+    expect(decodeQr(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height)?.data).toBe(link);
     expect(await instructor.inputValue('[data-testid="instructor-link"]')).toMatch(/\/instructor#token=/);
 
     const [olena, petro, iryna] = await Promise.all([open({ width: 390, height: 844 }), open({ width: 390, height: 844 }), open({ width: 390, height: 844 })]);

@@ -46,6 +46,7 @@ interface ServeOptions {
   connectionsPerAddress: number;
   connectionsPerSecond: number;
   sessionsPerAddress: number;
+  traineesPerSecond: number;
   corsOrigins?: string;
   compatTokens?: string;
   compatRateLimits: 'on' | 'off';
@@ -87,6 +88,7 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--shutdown-seconds <s>', 'after SIGTERM or SIGINT, exit within this long whatever clients do').env('SHUTDOWN_SECONDS').argParser(seconds).default(5))
     .addOption(new Option('--connections-per-address <n>', 'socket connections one address may hold at once').env('CONNECTIONS_PER_ADDRESS').argParser(count).default(200))
     .addOption(new Option('--connections-per-second <n>', 'socket connections one address may open per second (bursts of 2.5 times that)').env('CONNECTIONS_PER_SECOND').argParser(count).default(20))
+    .addOption(new Option('--trainees-per-second <n>', 'trainees a drill admits per second (bursts of 6 times that)').env('TRAINEES_PER_SECOND').argParser(count).default(10))
     .addOption(new Option('--sessions-per-address <n>', 'sessions one address may run at once').env('SESSIONS_PER_ADDRESS').argParser(count).default(20))
     .addOption(new Option('--data-dir <dir>', 'folder of the database that keeps drills and uploaded scenarios (created on first run)').env('DATA_DIR').default('./data'))
     .addOption(new Option('--data-sync <mode>', 'normal: commits survive a crash; full: an fsync per commit, they survive a power cut too').env('DATA_SYNC').choices(['normal', 'full']).default('normal'))
@@ -108,6 +110,8 @@ export function registerServe(program: Command): void {
           connectionsPerSecond: options.connectionsPerSecond,
           connectionBurst: Math.ceil(options.connectionsPerSecond * 2.5),
           sessionsPerAddress: options.sessionsPerAddress,
+          traineesPerSecond: options.traineesPerSecond,
+          traineeBurst: options.traineesPerSecond * 6,
         },
         // Connections are cut a second before the deadline, so that the orderly close can finish.
         shutdownGraceMs: Math.max(100, Math.min(3000, options.shutdownSeconds * 1000 - 1000)),
