@@ -31,6 +31,7 @@ import {
   drillReportSchema,
   healthSchema,
   joinAnswerSchema,
+  rosterSchema,
   scenarioListingSchema,
   snapshotSchema,
 } from './wire.ts';
@@ -46,6 +47,7 @@ const SCHEMAS = {
   Control: controlSchema,
   Clock: clockMessageSchema,
   DrillReport: drillReportSchema,
+  Roster: rosterSchema,
   JoinAnswer: joinAnswerSchema,
   Region: regionEntrySchema,
   Regions: regionsResponseSchema,
@@ -101,7 +103,12 @@ function restPaths(): Record<string, unknown> {
         responses: { 201: json('CreatedSession', 'the new session, its join code and instructor token'), 400: error },
       },
     },
-    '/api/sessions/{id}': get('the session\'s snapshot', { 200: json('Snapshot', 'the state at the current position'), 404: error }, { parameters: [id] }),
+    '/api/sessions/{id}': {
+      ...get('the session\'s snapshot', { 200: json('Snapshot', 'the state at the current position'), 404: error }, { parameters: [id] }),
+      delete: { summary: 'erase a drill and everything kept of it', parameters: [id], security: instructor, responses: { 204: { description: 'erased' }, 401: error, 403: error, 404: error } },
+    },
+    '/api/sessions/{id}/roster': get('a drill\'s trainees, their states and answers', { 200: json('Roster', 'the roster'), 401: error, 403: error, 404: error }, { parameters: [id], security: instructor }),
+    '/api/sessions/{id}/drill': get('a drill\'s join code, links and offered regions', { 200: json('CreatedSession', 'the drill'), 401: error, 403: error, 404: error }, { parameters: [id], security: instructor }),
     '/api/sessions/{id}/control': {
       post: {
         summary: 'play, pause, seek, speed, step, restart, loop',
@@ -114,7 +121,7 @@ function restPaths(): Record<string, unknown> {
     '/api/sessions/{id}/report': get('the drill report (CSV with ?format=csv)', { 200: json('DrillReport', 'the report'), 401: error, 403: error }, { parameters: [id], security: instructor }),
     '/api/sessions/{id}/cap.atom': get('the session\'s CAP 1.2 messages as an Atom feed', { 200: xml('application/atom+xml', 'Atom feed'), 404: error }, { parameters: [id] }),
     '/api/sessions/{id}/cap/{identifier}.xml': get('one CAP 1.2 message', { 200: xml('application/cap+xml', 'CAP alert'), 404: error }, { parameters: [id, pathParam('identifier', 'CAP identifier')] }),
-    '/api/join/{code}': get('the drill a join code belongs to', { 200: json('JoinAnswer', 'found'), 404: error }, { parameters: [pathParam('code', 'join code')] }),
+    '/api/join/{code}': get('the drill a join code belongs to: its title and the regions a trainee may pick', { 200: json('JoinAnswer', 'found'), 404: error, 429: error }, { parameters: [pathParam('code', 'join code')] }),
   };
 }
 
