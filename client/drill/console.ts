@@ -51,7 +51,10 @@ export async function consolePage(root: HTMLElement, scenario: Scenario, session
     play.textContent = t(clock?.playing ? 'pause' : 'play', lang);
     if (clock) speed.value = String(clock.speed);
   };
+  const rows = new Map<string, Roster['participants'][number]>();
   const showRoster = (r: Roster) => {
+    if (!r.partial) rows.clear();
+    for (const p of r.participants) rows.set(p.participantId, p);
     resumed.hidden = !r.resumed;
     const c = r.counts;
     counts.replaceChildren(
@@ -60,7 +63,7 @@ export async function consolePage(root: HTMLElement, scenario: Scenario, session
         h('dd', { 'data-testid': `count-${key}` }, String(n)),
       ]),
     );
-    roster.replaceChildren(rosterView(r, lang));
+    roster.replaceChildren(rosterView([...rows.values()], lang));
   };
   socket.on('snapshot', (s) => {
     clock = { ...s.clock, at: performance.now() };

@@ -7,8 +7,8 @@ import { regionByCode } from '../../server/domain/regions/index.ts';
 import { h } from '../dom.ts';
 import { pick, t, type Lang } from '../i18n.ts';
 
-export function rosterView(roster: Roster, lang: Lang): HTMLElement {
-  const rows = roster.participants.map((p) => {
+export function rosterView(participants: Roster['participants'], lang: Lang): HTMLElement {
+  const rows = participants.map((p) => {
     const last = p.responses.at(-1);
     const state =
       p.state === 'sheltered'

@@ -112,7 +112,14 @@ export const rosterEntrySchema = z
 export const rosterCountsSchema = z
   .object({ joined: z.number().int(), connected: z.number().int(), alerted: z.number().int(), sheltered: z.number().int(), missed: z.number().int() })
   .readonly();
-export const rosterSchema = z.object({ participants: z.array(rosterEntrySchema).readonly(), counts: rosterCountsSchema, resumed: z.boolean() }).readonly();
+export const rosterSchema = z
+  .object({
+    participants: z.array(rosterEntrySchema).readonly(),
+    counts: rosterCountsSchema,
+    resumed: z.boolean(),
+    partial: z.boolean().describe('true: only the rows that changed since the last roster message; the counts are over everyone'),
+  })
+  .readonly();
 
 /** Socket `self`: to one trainee, where it stands (sent on connect and at every change). */
 export const traineeStatusSchema = z

@@ -2,8 +2,10 @@
  * The drill side of a session: its trainees, their alerts and answers, and the store every
  * change is committed to before anyone is told. The session feeds it the regions whose alert
  * changed; it opens and closes each trainee's responses, tells each trainee where it stands
- * (`self`), and sends the instructor a roster at most every `ROSTER_EVERY_MS`, so a thousand
- * answers in a few seconds cost a few rosters, not a thousand.
+ * (`self`), and sends the instructor at most every `ROSTER_EVERY_MS` the rows that changed
+ * (`partial`), with the counts: a thousand answers in a few seconds cost a few small messages,
+ * not a thousand. Whole rosters went out before, and building and encoding 1,000 rows four
+ * times a second tripled the answers' p99 acknowledgement time (bench: 14.5 ms against 5 ms).
  */
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { ApiError } from '../contract/errors.ts';
@@ -33,6 +35,8 @@ export class Drill {
   readonly resumed: boolean;
   private rosterTimer: Subscription | undefined;
   private rosterDue = false;
+  /** Trainees whose row changed since the last roster message. */
+  private readonly changedRows = new Set<Participant>();
 
   /** Where this drill's changes are committed. */
   get store(): DrillStore {
@@ -57,7 +61,7 @@ export class Drill {
       store.addParticipant(sessionId, p);
       this.sync([p]);
     });
-    this.rosterSoon();
+    this.rosterSoon(p);
     return p;
   }
 
@@ -68,8 +72,10 @@ export class Drill {
     if (trainees.length === 0) return;
     let changed: AlertChange[] = [];
     this.options.store.transaction(() => (changed = this.sync(trainees)));
-    for (const c of changed) this.sendSelf(c.participant);
-    if (changed.length) this.rosterSoon();
+    for (const c of changed) {
+      this.sendSelf(c.participant);
+      this.rosterSoon(c.participant);
+    }
   }
 
   /** Records the answer, commits it, and only then returns: the caller acknowledges it. */
@@ -83,7 +89,7 @@ export class Drill {
       throw error;
     }
     this.sendSelf(p);
-    this.rosterSoon();
+    this.rosterSoon(p);
     return r;
   }
 
@@ -98,30 +104,31 @@ export class Drill {
     };
   }
 
-  roster(): Roster {
+  /** The whole roster; with `only`, just those rows (`partial`), the counts always over everyone. */
+  roster(only?: Iterable<Participant>): Roster {
     const counts = { joined: 0, connected: 0, alerted: 0, sheltered: 0, missed: 0 };
-    const participants = this.participants.all().map((p) => {
+    for (const p of this.participants.all()) {
       const state = traineeState(p);
       counts.joined += 1;
       if (p.connections > 0) counts.connected += 1;
       if (state === 'alerted') counts.alerted += 1;
       if (state === 'sheltered') counts.sheltered += 1;
-      counts.missed += p.responses.filter((r) => r.endedAtMs !== null && r.responseMs === null).length;
-      return {
-        participantId: p.participantId,
-        name: p.name,
-        region: p.region,
-        connected: p.connections > 0,
-        state,
-        responses: p.responses.map(({ alertAtMs, responseMs, responseWallMs, endedAtMs }) => ({ alertAtMs, responseMs, responseWallMs, endedAtMs })),
-      };
-    });
-    return { participants, counts, resumed: this.resumed };
+      for (const r of p.responses) if (r.endedAtMs !== null && r.responseMs === null) counts.missed += 1;
+    }
+    const participants = [...(only ?? this.participants.all())].map((p) => ({
+      participantId: p.participantId,
+      name: p.name,
+      region: p.region,
+      connected: p.connections > 0,
+      state: traineeState(p),
+      responses: p.responses.map(({ alertAtMs, responseMs, responseWallMs, endedAtMs }) => ({ alertAtMs, responseMs, responseWallMs, endedAtMs })),
+    }));
+    return { participants, counts, resumed: this.resumed, partial: only !== undefined };
   }
 
-  /** A connection came or went: the roster shows who is connected. */
-  presenceChanged(): void {
-    this.rosterSoon();
+  /** A trainee's connection came or went: the roster shows who is connected. */
+  presenceChanged(p: Participant): void {
+    this.rosterSoon(p);
   }
 
   dispose(): void {
@@ -147,12 +154,15 @@ export class Drill {
     this.options.sink.self(this.options.sessionId, p.participantId, this.status(p));
   }
 
-  private rosterSoon(): void {
+  private rosterSoon(p: Participant): void {
+    this.changedRows.add(p);
     if (this.rosterDue) return;
     this.rosterDue = true;
     this.rosterTimer = this.options.scheduler.schedule(() => {
       this.rosterDue = false;
-      this.options.sink.roster(this.options.sessionId, this.roster());
+      const rows = [...this.changedRows];
+      this.changedRows.clear();
+      this.options.sink.roster(this.options.sessionId, this.roster(rows));
     }, ROSTER_EVERY_MS);
   }
 }

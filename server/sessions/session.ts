@@ -238,7 +238,7 @@ export class Session {
     this.connections += 1;
     if (participant) {
       participant.connections += 1;
-      this.drill?.presenceChanged();
+      this.drill?.presenceChanged(participant);
     }
     this.touch();
   }
@@ -247,7 +247,7 @@ export class Session {
     this.connections = Math.max(0, this.connections - 1);
     if (participant) {
       participant.connections = Math.max(0, participant.connections - 1);
-      this.drill?.presenceChanged();
+      this.drill?.presenceChanged(participant);
     }
     this.touch();
   }
