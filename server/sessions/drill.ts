@@ -17,6 +17,12 @@ import type { SessionSink } from './sink.ts';
 
 /** Rosters go out at most this often: an answer shows on the console well within a second. */
 export const ROSTER_EVERY_MS = 250;
+/**
+ * Trainees told their status per turn of the event loop: an alert over a region of 1,000 trainees
+ * is sent in ten slices, so answers arriving meanwhile are acknowledged between them instead of
+ * waiting behind all 1,000 messages.
+ */
+export const SELF_PER_TURN = 100;
 
 export interface DrillOptions {
   readonly sessionId: string;
@@ -37,6 +43,9 @@ export class Drill {
   private rosterDue = false;
   /** Trainees whose row changed since the last roster message. */
   private readonly changedRows = new Set<Participant>();
+  /** Trainees owed their status; each gets it as it is when its turn comes, so never a stale one. */
+  private readonly owedSelf = new Set<Participant>();
+  private selfTimer: Subscription | undefined;
 
   /** Where this drill's changes are committed. */
   get store(): DrillStore {
@@ -133,6 +142,7 @@ export class Drill {
 
   dispose(): void {
     this.rosterTimer?.unsubscribe();
+    this.selfTimer?.unsubscribe();
   }
 
   private sync(trainees: readonly Participant[]): AlertChange[] {
@@ -151,7 +161,18 @@ export class Drill {
   }
 
   private sendSelf(p: Participant): void {
-    this.options.sink.self(this.options.sessionId, p.participantId, this.status(p));
+    this.owedSelf.add(p);
+    if (this.owedSelf.size === 1) this.selfTimer = this.options.scheduler.schedule(() => this.flushSelf(), 0);
+  }
+
+  private flushSelf(): void {
+    let n = 0;
+    for (const p of this.owedSelf) {
+      if (n++ === SELF_PER_TURN) break;
+      this.owedSelf.delete(p);
+      this.options.sink.self(this.options.sessionId, p.participantId, this.status(p));
+    }
+    if (this.owedSelf.size) this.selfTimer = this.options.scheduler.schedule(() => this.flushSelf(), 0);
   }
 
   private rosterSoon(p: Participant): void {
