@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { runAbuseBench } from './abuse.ts';
+import { runDrillBench } from './drill.ts';
 import { runFanoutBench } from './fanout.ts';
 import { runReplayBench } from './replay.ts';
 import { runVirtualBench } from './virtual.ts';
@@ -21,11 +22,11 @@ const counts = (value: string): number[] => value.split(',').map((part) => posit
 const program = new Command()
   .name('npm run bench --')
   .description('benchmarks of the simulator, each beside a baseline measured in the same run')
-  .argument('[suite]', 'which suite: replay, fanout, abuse, virtual', 'replay')
+  .argument('[suite]', 'which suite: replay, fanout, abuse, drill, virtual', 'replay')
   .option('--events <n>', 'events in the generated scenario', positive, 100_000)
   .option('--seed <n>', 'seed of the generated scenario', positive, 1)
   .option('--repeats <n>', 'measured repeats (after one warm-up)', positive, 5)
-  .option('--clients <n[,n…]>', 'fanout: viewers per run, or a list of counts', counts, [1_000])
+  .option('--clients <n[,n…]>', 'fanout: viewers per run, or a list of counts; drill: trainees', counts, [1_000])
   .option('--window <seconds>', 'fanout: wall seconds of the 60x run (its densest stretch of the night)', positive, 60)
   .option('--load-processes <n>', 'fanout: processes the viewers are spread over', positive, 1)
   .option('--out <file>', 'where to write the JSON results')
@@ -38,6 +39,9 @@ const program = new Command()
       case 'fanout':
         await runFanoutBench({ clients: options.clients, window: options.window, loadProcesses: options.loadProcesses, out: options.out ?? 'bench/results/fanout.json' });
         break;
+      case 'drill':
+        await runDrillBench({ clients: options.clients[0] ?? 1_000, spreadMs: 3_000, out: options.out ?? 'bench/results/drill.json' });
+        break;
       case 'abuse':
         await runAbuseBench({ out: options.out ?? 'bench/results/abuse.json' });
         break;
@@ -45,7 +49,7 @@ const program = new Command()
         await runVirtualBench({ repeats: options.repeats, out: options.out ?? 'bench/results/virtual.json' });
         break;
       default:
-        program.error(`error: unknown suite '${suite}'; expected: replay, fanout, abuse, virtual`);
+        program.error(`error: unknown suite '${suite}'; expected: replay, fanout, abuse, drill, virtual`);
     }
   });
 

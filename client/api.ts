@@ -1,5 +1,7 @@
 /** The REST calls the page makes, typed by the shared contract. */
+import type { z } from 'zod';
 import type { CreatedSession } from '../server/contract/session.ts';
+import type { joinAnswerSchema } from '../server/contract/wire.ts';
 import type { Scenario } from '../server/domain/scenario.ts';
 import type { ScenarioListing } from '../server/contract/scenarios.ts';
 
@@ -22,9 +24,10 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 
 export const listScenarios = () => call<ScenarioListing[]>('/api/scenarios');
 export const getScenario = (id: string) => call<Scenario>(`/api/scenarios/${encodeURIComponent(id)}`);
-export const joinLookup = (code: string) => call<{ sessionId: string; scenarioId: string }>(`/api/join/${encodeURIComponent(code)}`);
+export type JoinAnswer = z.infer<typeof joinAnswerSchema>;
+export const joinLookup = (code: string) => call<JoinAnswer>(`/api/join/${encodeURIComponent(code)}`);
 
-export function createSession(request: { scenarioId: string; kind?: 'watch' | 'drill'; positionMs?: number; speed?: number; autoplay?: boolean }) {
+export function createSession(request: { scenarioId: string; kind?: 'watch' | 'drill'; positionMs?: number; speed?: number; autoplay?: boolean; regions?: string[] }) {
   return call<CreatedSession>('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
 }
 
@@ -35,4 +38,9 @@ export function rememberToken(sessionId: string, token: string): void {
 
 export function tokenFor(sessionId: string): string | undefined {
   return sessionStorage.getItem(`air-raid-sim.token.${sessionId}`) ?? undefined;
+}
+
+/** A REST call with the instructor's token. */
+export function asInstructor<T>(path: string, token: string, init: RequestInit = {}): Promise<T> {
+  return call<T>(path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` } });
 }

@@ -10,6 +10,7 @@ import { getScenario, tokenFor, rememberToken, createSession, RequestFailed } fr
 import { h } from './dom.ts';
 import { currentLang, saveLang, t } from './i18n.ts';
 import { localTime, KYIV, readMoment } from './format.ts';
+import { consolePage } from './drill/console.ts';
 import { joinPage } from './pages/join.ts';
 import { landingPage } from './pages/landing.ts';
 import { watchPage, type Notice } from './watch/page.ts';
@@ -32,13 +33,15 @@ async function openSession(id: string): Promise<void> {
   // A shared moment that names its night needs nothing from the session it came from.
   const response = moment && named && !token ? undefined : await fetch(`/api/sessions/${encodeURIComponent(id)}`);
   if (response && !response.ok && !(moment && named)) throw new RequestFailed(response.status, 'session_not_found', t(moment ? 'sessionGoneShared' : 'notFound', lang));
-  const scenarioId = response?.ok ? ((await response.json()) as { scenario: { id: string } }).scenario.id : named!;
-  const scenario = await getScenario(scenarioId);
+  const snapshot = response?.ok ? ((await response.json()) as { scenario: { id: string }; session: { kind: string } }) : undefined;
+  const scenario = await getScenario(snapshot?.scenario.id ?? named!);
+  // A drill opened with its instructor's token is run from the console.
+  if (token && snapshot?.session.kind === 'drill') return consolePage(root, scenario, id, token);
   if (token) return watchPage(root, scenario, id, token, moment);
   if (moment) {
     const read = readMoment(moment, scenario.startMs, scenario.durationMs);
     if (read.ok) {
-      const created = await createSession({ scenarioId, positionMs: read.ms, autoplay: false });
+      const created = await createSession({ scenarioId: scenario.id, positionMs: read.ms, autoplay: false });
       rememberToken(created.id, created.instructorToken);
       history.replaceState(null, '', `/s/${created.id}`);
       const notice: Notice = { kind: 'own', text: localTime(scenario.startMs, read.ms, KYIV) };

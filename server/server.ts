@@ -13,6 +13,8 @@ import { ScenarioStore, type UploadLimits } from './scenario/store.ts';
 import type { Quotas } from './sessions/quotas.ts';
 import { SessionRegistry } from './sessions/registry.ts';
 import { NULL_SINK } from './sessions/sink.ts';
+import { openDatabase, openMemoryDatabase } from './storage/database.ts';
+import { SqliteDrillStore } from './storage/sqlite-drills.ts';
 import type { CompatOptions } from './transport/compat/index.ts';
 import { createApp } from './transport/http/app.ts';
 import { socketCors } from './transport/http/cors.ts';
@@ -20,7 +22,6 @@ import type { SocketLimits } from './transport/socket/limits.ts';
 import { attachSocketServer, type SimServer } from './transport/socket/server.ts';
 import { SessionFaults } from './faults/session-faults.ts';
 import { socketFaultHooks } from './transport/socket/faults.ts';
-import { openDatabase, openMemoryDatabase } from './storage/database.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
 import { SessionWebhooks } from './webhooks/session-webhooks.ts';
 import { SqliteWebhookStore } from './webhooks/store.ts';
@@ -48,14 +49,19 @@ export interface ServerOptions {
   readonly maxSessions?: number;
   readonly uploadLimits?: UploadLimits;
   readonly parsePool?: Partial<ParsePoolOptions>;
-  /** Folder of the embedded database (`DATA_DIR`); absent: an in-memory one (lost on exit). */
-  readonly dataDir?: string;
   /** Hosts webhooks may be delivered to (`WEBHOOK_ALLOWED_HOSTS`); empty: any http(s) host. */
   readonly webhookAllowedHosts?: readonly string[];
   /** Delivery timing (backoff, timeout…): tests shorten it. */
   readonly webhookDelivery?: Partial<Omit<DispatcherOptions, 'store' | 'allowedHosts' | 'logger'>>;
   /** How long `close` lets connections finish before it cuts them (default 3 s). */
   readonly shutdownGraceMs?: number;
+  /**
+   * Folder of the database that keeps drills, uploaded scenarios and webhooks (`serve` passes
+   * DATA_DIR, default ./data); absent, they are kept in memory only and lost with the process.
+   */
+  readonly dataDir?: string;
+  /** `full`: an fsync per commit (survives power cuts too), see storage/database.ts. */
+  readonly dataSync?: 'normal' | 'full';
 }
 
 export interface RunningServer {
@@ -81,7 +87,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const scenarios = new ScenarioStore(options.uploadLimits);
   const parsePool = new ParsePool(options.parsePool);
   await scenarios.loadFolders(options.scenarioDirs ?? [`${PROJECT_ROOT}scenarios`], (message) => logger.warn(message));
+  const db = options.dataDir ? openDatabase({ dir: options.dataDir, ...(options.dataSync ? { sync: options.dataSync } : {}) }) : openMemoryDatabase();
+  const drills = new SqliteDrillStore(db);
+  await scenarios.restoreUploads(drills, parsePool, (message) => logger.warn(message));
   const registry = new SessionRegistry({
+    drills,
     scenarios,
     sink: NULL_SINK,
     ...(options.idleMs ? { idleMs: options.idleMs } : {}),
@@ -89,8 +99,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.quotas ? { quotas: options.quotas } : {}),
     ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
   });
+  const resumed = registry.restore((message) => logger.warn(message));
+  if (resumed) logger.info({ drills: resumed }, 'drills resumed, paused, from the data folder');
   let shuttingDown = false;
-  const db = options.dataDir ? openDatabase({ dir: options.dataDir }) : openMemoryDatabase();
   const dispatcher = new WebhookDispatcher({ store: new SqliteWebhookStore(db), logger, allowedHosts: options.webhookAllowedHosts ?? [], ...options.webhookDelivery });
   const webhooks = new SessionWebhooks(dispatcher, (id) => registry.get(id)?.scenario.id);
   let ioRef: SimServer | undefined;
@@ -146,7 +157,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       registry.close();
       http.closeIdleConnections();
       await Promise.all([httpClosed, ioClosed, parsePool.close(), dispatcher.stop()]);
-      db.close();
+      drills.close(); // closes the database the webhook store shares
       clearTimeout(grace);
       logger.info('stopped');
     })();

@@ -1,56 +1,51 @@
 /**
- * A trainee's phone: join a drill with its code, pick the region you are in, and report being
- * in the shelter when the alert comes. Answers are acknowledged by the server before they show.
+ * A trainee's phone: join a drill with its code (the page says which drill it is), a name and
+ * the region you are in (no default: you must choose). Then client/drill/trainee.ts takes over.
+ * A phone that joined before (a reload, a lost network) goes straight back as the same trainee.
  */
-import { REGIONS, regionByCode } from '../../server/domain/regions/index.ts';
-import type { NightState } from '../../server/domain/state.ts';
-import { connect } from '../sdk/index.ts';
-import { joinLookup } from '../api.ts';
+import { joinLookup, type JoinAnswer } from '../api.ts';
 import { h } from '../dom.ts';
-import { currentLang, t } from '../i18n.ts';
+import { currentLang, pick, t } from '../i18n.ts';
+import { Siren } from '../sound.ts';
+import { savedTrainee, traineeView } from '../drill/trainee.ts';
 
-export async function joinPage(root: HTMLElement, code: string): Promise<void> {
+export async function joinPage(root: HTMLElement, code: string, refusal?: string): Promise<void> {
   const lang = currentLang();
-  const found = await joinLookup(code).catch(() => undefined);
-  if (!found) {
-    root.replaceChildren(h('main', { id: 'main' }, h('p', {}, t('notFound', lang)), h('a', { href: '/' }, t('back', lang))));
+  const found = await joinLookup(code).catch((error: unknown) => (error instanceof Error ? error.message : undefined));
+  if (typeof found !== 'object') {
+    root.replaceChildren(h('main', { id: 'main' }, h('p', { role: 'alert' }, found ?? t('notFound', lang)), h('a', { href: '/' }, t('back', lang))));
     return;
   }
-  const name = h('input', { name: 'name', required: true, maxlength: 60, 'aria-label': t('name', lang) });
-  const region = h('select', { name: 'region', 'aria-label': t('follow', lang) });
-  for (const r of REGIONS.filter((x) => x.country === 'UA')) region.append(h('option', { value: r.code }, r.name[lang]));
-  const form = h('form', { class: 'join' }, h('label', {}, t('name', lang), name), h('label', {}, t('follow', lang), region), h('button', { type: 'submit' }, t('join', lang)));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    traineeView(root, found.sessionId, code, name.value.trim(), region.value);
-  });
-  root.replaceChildren(h('header', { class: 'top' }, h('h1', {}, t('joinDrill', lang))), h('main', { id: 'main' }, form));
+  const saved = savedTrainee(found.sessionId);
+  if (saved && !refusal) return traineeView(root, found, { kind: 'back', ...saved }, new Siren(), () => void joinPage(root, code));
+  root.replaceChildren(joinForm(root, code, found, refusal));
 }
 
-function traineeView(root: HTMLElement, sessionId: string, joinCode: string, name: string, regionCode: string): void {
+function joinForm(root: HTMLElement, code: string, found: JoinAnswer, refusal: string | undefined): HTMLElement {
   const lang = currentLang();
-  const key = `air-raid-sim.participant.${sessionId}`;
-  const saved = JSON.parse(sessionStorage.getItem(key) ?? 'null') as { participantId: string; participantToken: string } | null;
-  const client = connect({ sessionId, role: 'trainee', ...(saved ? { participant: saved } : { joinCode, name, region: regionCode }) });
-  let state: NightState | undefined;
-  const status = h('p', { class: 'trainee-status', 'aria-live': 'assertive' });
-  const button = h('button', { type: 'button', class: 'shelter', 'data-action': 'shelter' }, t('shelter', lang));
-  const render = () => {
-    const alert = state?.regions[regionCode]?.alert;
-    status.textContent = `${regionByCode(regionCode)?.name[lang] ?? regionCode}: ${alert ? t('underAlert', lang) : t('allClear', lang)}`;
-    status.className = `trainee-status ${alert ? 'alert' : 'calm'}`;
-  };
-  client.welcome$.subscribe((w) => sessionStorage.setItem(key, JSON.stringify(w)));
-  client.state$.subscribe((s) => {
-    state = s;
-    render();
+  document.title = `${t('joinDrill', lang)} · ${pick(found.title, lang)}`;
+  const name = h('input', { name: 'name', maxlength: 40, autocomplete: 'nickname', 'aria-describedby': 'join-error' });
+  const region = h('select', { name: 'region' }, h('option', { value: '', disabled: true, selected: true }, t('chooseYourRegion', lang)));
+  for (const r of found.regions) region.append(h('option', { value: r.code }, pick(r.name, lang)));
+  const error = h('p', { id: 'join-error', class: 'error', role: 'alert', 'data-testid': 'join-error' }, refusal ?? '');
+  const form = h(
+    'form',
+    { class: 'join trainee-join', novalidate: true },
+    h('p', { class: 'drill-title', 'data-testid': 'drill-title' }, pick(found.title, lang)),
+    h('label', {}, t('name', lang), name),
+    h('label', {}, t('chooseYourRegion', lang), region),
+    error,
+    h('button', { type: 'submit', class: 'big' }, t('join', lang)),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const trimmed = name.value.trim();
+    if (trimmed.length < 1 || [...trimmed].length > 40) return void (error.textContent = t('nameRule', lang));
+    if (!region.value) return void (error.textContent = t('regionRule', lang));
+    // Browsers let a page make sound only after a tap: this tap on "Join" arms the alarm tone.
+    const siren = new Siren();
+    siren.enable(true);
+    traineeView(root, found, { kind: 'new', joinCode: code, name: trimmed, region: region.value }, siren, (message) => void joinPage(root, code, message));
   });
-  button.addEventListener('click', () => {
-    button.disabled = true;
-    void client.shelter(true).then((ack) => {
-      button.disabled = false;
-      if (ack.ok) button.textContent = `✓ ${t('shelter', lang)}`;
-    });
-  });
-  root.replaceChildren(h('header', { class: 'top' }, h('h1', {}, name)), h('main', { id: 'main', class: 'trainee' }, status, button));
+  return h('main', { id: 'main', class: 'trainee' }, h('h1', {}, t('joinDrill', lang)), form);
 }

@@ -10,6 +10,7 @@ import { h } from '../dom.ts';
 import { currentLang, pick, plural, saveLang, t, type Lang } from '../i18n.ts';
 import { kyivDate } from '../format.ts';
 import { languageSelect } from '../watch/header.ts';
+import { hostForm } from '../drill/host.ts';
 
 export async function landingPage(root: HTMLElement): Promise<void> {
   const scenarios = await listScenarios();
@@ -25,8 +26,8 @@ export async function landingPage(root: HTMLElement): Promise<void> {
 }
 
 function landing(scenarios: readonly ScenarioListing[], lang: Lang, switchLang: (lang: Lang) => void): HTMLElement[] {
-  const start = async (scenario: ScenarioListing, kind: 'watch' | 'drill') => {
-    const created = await createSession({ scenarioId: scenario.id, kind, autoplay: kind === 'watch' });
+  const start = async (scenario: ScenarioListing, kind: 'watch') => {
+    const created = await createSession({ scenarioId: scenario.id, kind, autoplay: true });
     rememberToken(created.id, created.instructorToken);
     location.assign(`/s/${created.id}${location.search}`);
   };
@@ -34,7 +35,7 @@ function landing(scenarios: readonly ScenarioListing[], lang: Lang, switchLang: 
     const watch = h('button', { type: 'button', 'data-action': 'watch', 'data-scenario': s.id }, t('watch', lang));
     const host = h('button', { type: 'button', 'data-action': 'host', 'data-scenario': s.id }, t('hostDrill', lang));
     watch.addEventListener('click', () => void start(s, 'watch'));
-    host.addEventListener('click', () => void start(s, 'drill'));
+    host.addEventListener('click', () => void hostForm(s.id).then((form) => document.getElementById('main')!.replaceChildren(form)));
     const date = kyivDate(Date.parse(s.start), lang);
     return h(
       'li',

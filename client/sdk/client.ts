@@ -16,7 +16,7 @@ import { ReplaySubject, Subject, type Observable } from 'rxjs';
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import type { ErrorBody } from '../../server/contract/errors.ts';
 import type { FaultReport } from '../../server/contract/faults.ts';
-import type { ClockMessage, Roster, Snapshot } from '../../server/contract/session.ts';
+import type { ClockMessage, DrillMessage, Roster, Snapshot, TraineeStatus } from '../../server/contract/session.ts';
 import { stateFromSnapshot } from '../../server/contract/snapshot-state.ts';
 import type { Ack } from '../../server/contract/socket.ts';
 import type { Control, ClockState } from '../../server/domain/control.ts';
@@ -54,6 +54,12 @@ export class SimClient {
   readonly raw$: Observable<{ name: 'snapshot' | 'events' | 'clock'; payload: unknown }>;
   /** To a trainee that has just joined: its own id and secret, to come back as itself. */
   readonly welcome$: Observable<{ participantId: string; participantToken: string }>;
+  /** A trainee's own standing (waiting, alerted, sheltered, missed), whenever it changes. */
+  readonly self$: Observable<TraineeStatus>;
+  /** The instructor's messages, to everyone or to this trainee's region. */
+  readonly message$: Observable<DrillMessage>;
+  /** The session was deleted by its instructor: nothing more will come. */
+  readonly ended$: Observable<{ reason: string }>;
 
   private readonly subjects = {
     snapshot: new Subject<Snapshot>(),
@@ -69,6 +75,9 @@ export class SimClient {
     bye: new Subject<{ reason: string }>(),
     welcome: new Subject<{ participantId: string; participantToken: string }>(),
     raw: new Subject<{ name: 'snapshot' | 'events' | 'clock'; payload: unknown }>(),
+    self: new ReplaySubject<TraineeStatus>(1),
+    message: new Subject<DrillMessage>(),
+    ended: new Subject<{ reason: string }>(),
   };
   private readonly sequencer = new Sequencer();
   private clockAtMs = 0;
@@ -97,6 +106,9 @@ export class SimClient {
     this.bye$ = s.bye.asObservable();
     this.welcome$ = s.welcome.asObservable();
     this.raw$ = s.raw.asObservable();
+    this.self$ = s.self.asObservable();
+    this.message$ = s.message.asObservable();
+    this.ended$ = s.ended.asObservable();
     this.participant = options.participant;
     this.firstSnapshot = new Promise((resolve, reject) => {
       s.snapshot.subscribe({ next: resolve });
@@ -142,8 +154,14 @@ export class SimClient {
     return this.ask('inject', { event });
   }
 
-  shelter(inShelter = true): Promise<Ack<{ shelteredAtMs: number | null }>> {
-    return this.ask('shelter', { inShelter });
+  /** A trainee's answer to the alert its region is under now: acknowledged once it is stored. */
+  shelter(): Promise<Ack<{ alertAtMs: number; responseMs: number; responseWallMs: number }>> {
+    return this.ask('shelter', {});
+  }
+
+  /** The instructor's message to everyone, or to one region's trainees. */
+  post(text: string, region?: string): Promise<Ack> {
+    return this.ask('post', { text, ...(region ? { region } : {}) });
   }
 
   close(): void {
@@ -152,7 +170,7 @@ export class SimClient {
     for (const subject of Object.values(this.subjects)) subject.complete();
   }
 
-  private ask<T extends object>(name: 'control' | 'inject' | 'shelter', payload: unknown): Promise<Ack<T>> {
+  private ask<T extends object>(name: 'control' | 'inject' | 'shelter' | 'post', payload: unknown): Promise<Ack<T>> {
     return new Promise((resolve) => (this.socket.emit as (e: string, p: unknown, ack: (r: Ack<T>) => void) => void)(name, payload, resolve));
   }
 
@@ -186,6 +204,9 @@ export class SimClient {
       s.welcome.next(welcome);
     });
     socket.on('bye', (bye) => s.bye.next(bye));
+    socket.on('self', (status) => s.self.next(status));
+    socket.on('message', (message) => s.message.next(message));
+    socket.on('ended', (info) => s.ended.next(info));
     socket.on('roster', (roster) => s.roster.next(roster));
     socket.on('faults', (report) => s.faults.next(report));
     socket.on('snapshot', (snapshot) => {

@@ -14,7 +14,8 @@ import { timelineEventSchema } from '../domain/events.ts';
 import { errorBodySchema } from './errors.ts';
 import { faultReportSchema } from './faults.ts';
 import { handshakeSchema, shelterSchema } from './socket.ts';
-import { byeSchema, clockMessageSchema, rosterSchema, snapshotSchema, welcomeSchema } from './wire.ts';
+import { postSchema } from './session.ts';
+import { byeSchema, clockMessageSchema, drillMessageSchema, rosterSchema, snapshotSchema, traineeStatusSchema, welcomeSchema } from './wire.ts';
 import { webhookPayloadSchema } from './webhooks.ts';
 
 const ok = (shape: z.ZodRawShape) => z.object({ ok: z.literal(true), ...shape });
@@ -32,7 +33,19 @@ const SCHEMAS = {
   Control: controlSchema,
   ControlAck: z.union([ok({ clock: clockMessageSchema.unwrap().omit({ seq: true }) }), failed]),
   Shelter: shelterSchema,
-  ShelterAck: z.union([ok({ shelteredAtMs: z.number().nullable() }), failed]),
+  ShelterAck: z.union([
+    ok({
+      alertAtMs: z.number().describe('scenario position of the alert answered'),
+      responseMs: z.number().describe('scenario time from the alert to the answer'),
+      responseWallMs: z.number().describe('real time from the alert reaching the drill to the answer'),
+    }),
+    failed,
+  ]),
+  TraineeStatus: traineeStatusSchema,
+  DrillMessage: drillMessageSchema,
+  Ended: byeSchema,
+  Post: postSchema,
+  PostAck: z.union([ok({}), failed]),
   Inject: z.object({ event: z.record(z.string(), z.unknown()).describe('an event without id and time (see the scenario schema)') }),
   InjectAck: z.union([ok({ event: timelineEventSchema }), failed]),
   ConnectError: errorBodySchema,
@@ -55,12 +68,16 @@ const MESSAGES: ReadonlyArray<readonly [string, Name, 'receive' | 'send', string
   ['roster', 'Roster', 'receive', 'To a drill\'s instructors: the trainees and their answers.'],
   ['welcome', 'Welcome', 'receive', 'To a trainee that has just joined: its id and secret, to reconnect as itself.'],
   ['bye', 'Bye', 'receive', 'The server is shutting down; reconnect later.'],
+  ['self', 'TraineeStatus', 'receive', 'To a trainee: where it stands (waiting, alerted, sheltered with its response time, missed), whenever that changes.'],
+  ['message', 'DrillMessage', 'receive', 'The instructor\'s message, to everyone or to one region\'s trainees (and the instructors).'],
+  ['ended', 'Ended', 'receive', 'The instructor deleted the drill: nothing more will come.'],
   ['faults', 'FaultReport', 'receive', 'The faults applied to this connection (its own, or its session\'s): on connect and when they change.'],
   ['control', 'Control', 'send', 'Instructor only: play, pause, seek, step, speed, loop, restart.'],
-  ['shelter', 'Shelter', 'send', 'Trainee only: "I am in the shelter" (or no longer).'],
+  ['shelter', 'Shelter', 'send', 'Trainee only: "I am in the shelter", answering the alert its region is under now, once; acknowledged after it is stored.'],
+  ['post', 'Post', 'send', 'Instructor only: a message to everyone, or to one region\'s trainees.'],
   ['inject', 'Inject', 'send', 'Instructor only: an ad-hoc event at the current position.'],
 ];
-const ACKS: Record<string, Name> = { control: 'ControlAck', shelter: 'ShelterAck', inject: 'InjectAck' };
+const ACKS: Record<string, Name> = { control: 'ControlAck', shelter: 'ShelterAck', inject: 'InjectAck', post: 'PostAck' };
 
 export function asyncApiDocument(version: string): object {
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   scenario_not_found: 404,
   method_not_allowed: 405,
   scenario_exists: 409,
+  /** A trainee answered while its region is not under alert: nothing to answer. */
+  no_open_alert: 409,
+  /** A trainee answered the same alert twice. */
+  already_answered: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

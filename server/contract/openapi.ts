@@ -33,6 +33,7 @@ import {
   drillReportSchema,
   healthSchema,
   joinAnswerSchema,
+  rosterSchema,
   scenarioListingSchema,
   snapshotSchema,
 } from './wire.ts';
@@ -48,6 +49,7 @@ const SCHEMAS = {
   Control: controlSchema,
   Clock: clockMessageSchema,
   DrillReport: drillReportSchema,
+  Roster: rosterSchema,
   JoinAnswer: joinAnswerSchema,
   Region: regionEntrySchema,
   Regions: regionsResponseSchema,
@@ -109,7 +111,12 @@ function restPaths(): Record<string, unknown> {
         responses: { 201: json('CreatedSession', 'the new session, its join code and instructor token'), 400: error },
       },
     },
-    '/api/sessions/{id}': get('the session\'s snapshot', { 200: json('Snapshot', 'the state at the current position'), 404: error }, { parameters: [id] }),
+    '/api/sessions/{id}': {
+      ...get('the session\'s snapshot', { 200: json('Snapshot', 'the state at the current position'), 404: error }, { parameters: [id] }),
+      delete: { summary: 'erase a drill and everything kept of it', parameters: [id], security: instructor, responses: { 204: { description: 'erased' }, 401: error, 403: error, 404: error } },
+    },
+    '/api/sessions/{id}/roster': get('a drill\'s trainees, their states and answers', { 200: json('Roster', 'the roster'), 401: error, 403: error, 404: error }, { parameters: [id], security: instructor }),
+    '/api/sessions/{id}/drill': get('a drill\'s join code, links and offered regions', { 200: json('CreatedSession', 'the drill'), 401: error, 403: error, 404: error }, { parameters: [id], security: instructor }),
     '/api/sessions/{id}/control': {
       post: {
         summary: 'play, pause, seek, speed, step, restart, loop',
@@ -135,7 +142,7 @@ function restPaths(): Record<string, unknown> {
       delete: { summary: 'remove a webhook; what is pending for it is dropped', parameters: [id, pathParam('hookId', 'webhook id')], security: instructor, responses: { 204: { description: 'removed' }, 401: error, 403: error, 404: error } },
     },
     '/api/sessions/{id}/webhooks/{hookId}/deliveries': get('the delivery log: attempts, statuses and latencies, newest first', { 200: json('DeliveryLog', 'the log'), 401: error, 403: error, 404: error }, { parameters: [id, pathParam('hookId', 'webhook id')], security: instructor }),
-    '/api/join/{code}': get('the drill a join code belongs to', { 200: json('JoinAnswer', 'found'), 404: error }, { parameters: [pathParam('code', 'join code')] }),
+    '/api/join/{code}': get('the drill a join code belongs to: its title and the regions a trainee may pick', { 200: json('JoinAnswer', 'found'), 404: error, 429: error }, { parameters: [pathParam('code', 'join code')] }),
   };
 }
 

@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { controlSchema, speedSchema } from '../domain/control.ts';
-import type { ScenarioEvent } from '../domain/events.ts';
+import { regionCodeSchema, type ScenarioEvent } from '../domain/events.ts';
 // Types only: the schemas import this module's constants, so no value may come back this way.
-import type { clockMessageSchema, createdSessionSchema, rosterEntrySchema, rosterSchema, snapshotSchema } from './wire.ts';
+import type { clockMessageSchema, createdSessionSchema, drillMessageSchema, rosterEntrySchema, rosterSchema, snapshotSchema, traineeStatusSchema } from './wire.ts';
 
 export const SESSION_KINDS = ['watch', 'drill'] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
@@ -27,6 +27,8 @@ export const createSessionSchema = z.strictObject({
   loop: z.boolean().default(false),
   kind: z.enum(SESSION_KINDS).default('watch'),
   feedTimes: z.enum(FEED_TIMES).optional(),
+  /** Drills: the regions trainees may pick; by default every Ukrainian region the scenario alerts. */
+  regions: z.array(regionCodeSchema).min(1).max(50).optional(),
 });
 export type CreateSession = z.output<typeof createSessionSchema>;
 
@@ -51,6 +53,25 @@ export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 export type RosterEntry = z.infer<typeof rosterEntrySchema>;
 
 export type Roster = z.infer<typeof rosterSchema>;
+export type TraineeStatus = z.infer<typeof traineeStatusSchema>;
+export type DrillMessage = z.infer<typeof drillMessageSchema>;
+
+/**
+ * A trainee's name: text of 1 to 40 characters once trimmed, shown on the instructor's roster
+ * and in the report. No control or direction-override characters, no markup brackets.
+ */
+export const traineeNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a name has at least one character')
+  .refine((name) => [...name].length <= 40, 'a name has at most 40 characters')
+  .refine((name) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069<>]/u.test(name), 'a name is plain text: no control characters and no < or >');
+
+/** `post`: a message from the instructor to every trainee, or to one region's. */
+export const postSchema = z.strictObject({
+  text: z.string().trim().min(1).max(280).refine((t) => !/[\p{Cc}]/u.test(t.replace(/\n/g, '')), 'a message is plain text'),
+  region: regionCodeSchema.optional(),
+});
 
 /** An ad-hoc event an instructor injects at the current position; the event itself is checked by the session. */
 export const injectSchema = z.strictObject({ event: z.unknown() });

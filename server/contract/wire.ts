@@ -73,7 +73,7 @@ const recentEventSchema = z.union([timelineEventSchema, scenarioEventSchema]);
 export const snapshotSchema = z
   .object({
     seq: z.number().int(),
-    session: z.object({ id: z.string(), kind: z.enum(SESSION_KINDS) }).readonly(),
+    session: z.object({ id: z.string(), kind: z.enum(SESSION_KINDS), resumed: z.boolean().describe('restored after a server restart, paused') }).readonly(),
     scenario: z
       .object({ id: z.string(), title: localizedTextSchema, start: z.string(), timeZone: z.string(), durationMs: z.number() })
       .readonly(),
@@ -88,17 +88,52 @@ export const snapshotSchema = z
   })
   .readonly();
 
+export const TRAINEE_STATES = ['waiting', 'alerted', 'sheltered', 'missed'] as const;
+
+const responseSchema = z
+  .object({
+    alertAtMs: z.number().describe('scenario position the alert began at'),
+    responseMs: z.number().nullable().describe('scenario time from the alert to the answer'),
+    responseWallMs: z.number().nullable().describe('real time from the alert to the answer'),
+    endedAtMs: z.number().nullable().describe('scenario position the alert ended at; null while it lasts'),
+  })
+  .readonly();
+
 export const rosterEntrySchema = z
   .object({
     participantId: z.string(),
     name: z.string(),
-    region: z.string().nullable(),
+    region: z.string(),
     connected: z.boolean(),
-    shelteredAtMs: z.number().nullable(),
-    responses: z.array(z.object({ alertAtMs: z.number(), responseMs: z.number().nullable() }).readonly()).readonly(),
+    state: z.enum(TRAINEE_STATES),
+    responses: z.array(responseSchema).readonly(),
   })
   .readonly();
-export const rosterSchema = z.object({ participants: z.array(rosterEntrySchema).readonly() }).readonly();
+export const rosterCountsSchema = z
+  .object({ joined: z.number().int(), connected: z.number().int(), alerted: z.number().int(), sheltered: z.number().int(), missed: z.number().int() })
+  .readonly();
+export const rosterSchema = z
+  .object({
+    participants: z.array(rosterEntrySchema).readonly(),
+    counts: rosterCountsSchema,
+    resumed: z.boolean(),
+    partial: z.boolean().describe('true: only the rows that changed since the last roster message; the counts are over everyone'),
+  })
+  .readonly();
+
+/** Socket `self`: to one trainee, where it stands (sent on connect and at every change). */
+export const traineeStatusSchema = z
+  .object({
+    participantId: z.string(),
+    name: z.string(),
+    region: z.string(),
+    state: z.enum(TRAINEE_STATES),
+    alert: responseSchema.nullable().describe('the alert now open for this trainee, or the last one'),
+  })
+  .readonly();
+
+/** Socket `message`: a line the instructor posts to everyone, or to one region's trainees. */
+export const drillMessageSchema = z.object({ text: z.string(), region: z.string().nullable(), atMs: z.number() }).readonly();
 
 export const createdSessionSchema = z
   .object({
@@ -108,6 +143,7 @@ export const createdSessionSchema = z
     joinCode: z.string(),
     instructorToken: z.string(),
     links: z.object({ watch: z.string(), instructor: z.string(), join: z.string() }).readonly(),
+    regions: z.array(z.string()).readonly().describe('regions trainees may pick (drills)'),
   })
   .readonly();
 
@@ -127,6 +163,20 @@ export const scenarioListingSchema = z
   })
   .readonly();
 
+export const drillReportRowSchema = z
+  .object({
+    participantId: z.string(),
+    name: z.string(),
+    region: z.string(),
+    regionName: z.string(),
+    alertAtMs: z.number(),
+    alertTime: z.string(),
+    responseMs: z.number().nullable().describe('scenario time from the alert to the answer'),
+    responseWallMs: z.number().nullable().describe('real time from the alert to the answer: the headline'),
+    missed: z.boolean().describe('the alert ended, or the report was made, without an answer'),
+  })
+  .readonly();
+
 export const drillReportSchema = z
   .object({
     session: z.object({ id: z.string(), kind: z.string(), scenarioId: z.string() }).readonly(),
@@ -134,22 +184,12 @@ export const drillReportSchema = z
     trainees: z.number().int(),
     alerts: z.number().int(),
     answered: z.number().int(),
+    missed: z.number().int(),
     medianResponseMs: z.number().nullable(),
-    rows: z
-      .array(
-        z
-          .object({
-            participantId: z.string(),
-            name: z.string(),
-            region: z.string().nullable(),
-            alertAtMs: z.number(),
-            alertTime: z.string(),
-            responseMs: z.number().nullable(),
-            responseWallMs: z.number().nullable(),
-          })
-          .readonly(),
-      )
-      .readonly(),
+    medianResponseWallMs: z.number().nullable(),
+    slowestResponseWallMs: z.number().nullable(),
+    histogram: z.array(z.object({ fromS: z.number(), toS: z.number().nullable(), count: z.number().int() }).readonly()).readonly(),
+    rows: z.array(drillReportRowSchema).readonly(),
   })
   .readonly();
 
@@ -157,7 +197,12 @@ export const drillReportSchema = z
 export const welcomeSchema = z.object({ participantId: z.string(), participantToken: z.string() });
 export const byeSchema = z.object({ reason: z.string() });
 
-export const joinAnswerSchema = z.object({ sessionId: z.string(), scenarioId: z.string() });
+export const joinAnswerSchema = z.object({
+  sessionId: z.string(),
+  scenarioId: z.string(),
+  title: localizedTextSchema,
+  regions: z.array(z.object({ code: z.string(), name: localizedTextSchema })).describe('regions a trainee may pick'),
+});
 export const createdScenarioSchema = z.object({ id: z.string() });
 
 // The schemas and the domain's interfaces describe the same values: checked at compile time.

@@ -58,7 +58,12 @@ export class SessionFaults {
         inner.snapshot(id, snapshot);
         this.clients.get(id)?.forEach((c) => c.target.snapshot(snapshot));
       },
+      // A drill's own messages (roster, a trainee's status, the instructor's posts) are the
+      // drill's business, not the feed's: faults leave them alone.
       roster: (id, roster) => inner.roster(id, roster),
+      self: (id, participantId, status) => inner.self(id, participantId, status),
+      message: (id, message) => inner.message(id, message),
+      ended: (id, reason) => inner.ended(id, reason),
     };
   }
 

@@ -11,6 +11,7 @@ export type { ScenarioListing };
 import type { Scenario } from '../domain/scenario.ts';
 import { Timeline } from '../engine/timeline.ts';
 import { secret, sameSecret } from '../sessions/participants.ts';
+import type { DrillStore } from '../sessions/drill-store.ts';
 import { loadScenarioFile } from './load.ts';
 import type { ParsePool } from './parse-pool.ts';
 import { formatProblem, type Problem } from './problems.ts';
@@ -46,7 +47,27 @@ export class ScenarioStore {
   private readonly byId = new Map<string, StoredScenario>();
   private bytesHeld = 0;
 
+  /** Where uploads are kept across restarts (the server's database); none: memory only. */
+  private keeper: Pick<DrillStore, 'saveScenario' | 'deleteScenario'> | undefined;
+
   constructor(private readonly uploadLimits: UploadLimits = DEFAULT_UPLOAD_LIMITS) {}
+
+  /**
+   * Reads back the uploads the store kept (through the parse pool, as when they came) and keeps
+   * every later upload and deletion there. One that no longer loads is reported and skipped.
+   */
+  async restoreUploads(store: DrillStore, pool: ParsePool, warn: (message: string) => void): Promise<void> {
+    for (const kept of store.loadScenarios()) {
+      const { result, bytes } = await pool.parse(kept.text, kept.format);
+      if (!result.ok || this.byId.has(result.scenario.id)) {
+        warn(`uploaded scenario ${kept.id} not restored: ${result.ok ? 'its id is taken' : describeProblems(result.problems)}`);
+        continue;
+      }
+      this.add(result.scenario, 'upload', { address: kept.address, bytes, deleteToken: kept.deleteToken });
+      this.bytesHeld += bytes;
+    }
+    this.keeper = store;
+  }
 
   /** JSON bytes held by uploaded scenarios. */
   get uploadBytes(): number {
@@ -107,6 +128,7 @@ export class ScenarioStore {
     const deleteToken = secret(24);
     this.add(result.scenario, 'upload', { address, bytes, deleteToken });
     this.bytesHeld += bytes;
+    this.keeper?.saveScenario({ id: result.scenario.id, format: input.format, text: input.text, address, deleteToken });
     return { scenario: result.scenario, deleteToken };
   }
 
@@ -118,6 +140,7 @@ export class ScenarioStore {
     if (!sameSecret(token, stored.upload.deleteToken)) throw new ApiError('forbidden', 'the delete token does not match this scenario');
     this.byId.delete(id);
     this.bytesHeld -= stored.upload.bytes;
+    this.keeper?.deleteScenario(id);
   }
 
   add(scenario: Scenario, origin: StoredScenario['origin'], upload?: StoredScenario['upload']): void {

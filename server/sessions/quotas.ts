@@ -149,7 +149,7 @@ export class JoinGuard {
   /** Throws while this address (or this drill) is blocked: the code is not even compared. */
   check(address: string, sessionId?: string): void {
     const wait = Math.max(this.perAddress.blockedFor(address), sessionId ? this.perSession.blockedFor(sessionId) : 0);
-    if (wait > 0) throw tooMany('too many wrong join codes; wait before trying again', wait);
+    if (wait > 0) throw ApiError.busy('rate_limited', 'too many wrong join codes; wait before trying again', wait / 1000);
   }
 
   /** A wrong code was tried. */

@@ -6,6 +6,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { ApiError } from '../contract/errors.ts';
 import type { CreateSession } from '../contract/session.ts';
 import type { ScenarioStore } from '../scenario/store.ts';
+import { NULL_DRILL_STORE, type DrillStore, type LoadedDrill } from './drill-store.ts';
+import { drillRegions } from './drill-regions.ts';
 import { secret } from './participants.ts';
 import { Bucket, DEFAULT_QUOTAS, JoinGuard, tooMany, type Quotas } from './quotas.ts';
 import { Session } from './session.ts';
@@ -13,6 +15,11 @@ import type { SessionSink } from './sink.ts';
 
 /** Without anyone connected or calling for this long, a session is closed. */
 export const DEFAULT_IDLE_MS = 30 * 60_000;
+/**
+ * A drill waits longer: a class may pause it over a lesson break. Closed, it stays in the store
+ * (its report is the instructor's until deleted) and is resumed when the server starts again.
+ */
+export const DRILL_IDLE_MS = 12 * 60 * 60_000;
 /** How often idle sessions are looked for. */
 const REAP_EVERY_MS = 60_000;
 /** Sessions a process runs at most: each costs timers and memory. */
@@ -30,6 +37,8 @@ export interface RegistryOptions {
   readonly quotas?: Partial<Quotas>;
   /** Sessions in all (default `MAX_SESSIONS`). */
   readonly maxSessions?: number;
+  /** Where drills are kept (default: nowhere, they live in memory only). */
+  readonly drills?: DrillStore;
 }
 
 /** A full server frees a slot when an idle session is reaped: about one reaper round. */
@@ -50,9 +59,11 @@ export class SessionRegistry {
   readonly quotas: Quotas;
   readonly joins: JoinGuard;
   sink: SessionSink;
+  readonly drills: DrillStore;
 
   constructor(private readonly options: RegistryOptions) {
     this.sink = options.sink;
+    this.drills = options.drills ?? NULL_DRILL_STORE;
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.now = options.now ?? Date.now;
     this.quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
@@ -71,14 +82,15 @@ export class SessionRegistry {
     }
     if (this.byId.size >= max) throw ApiError.busy('server_busy', `this server runs ${max} sessions already; try again later`, SERVER_FULL_RETRY_S);
     const stored = this.options.scenarios.require(request.scenarioId);
+    if (request.kind !== 'drill' && request.regions) throw new ApiError('invalid_request', 'regions are chosen for drills only');
     if (request.positionMs > stored.scenario.durationMs) {
       throw new ApiError('invalid_request', `positionMs is beyond the end of the scenario (${stored.scenario.durationMs})`);
     }
-    const session = new Session({
+    const regions = request.kind === 'drill' ? drillRegions(stored.scenario, stored.timeline.stateAt(0), request.regions) : [];
+    const session = this.build({
       id: randomBytes(9).toString('base64url'),
       kind: request.kind,
-      scenario: stored.scenario,
-      timeline: stored.timeline,
+      scenarioId: request.scenarioId,
       joinCode: this.newJoinCode(),
       instructorToken: secret(32),
       speed: request.speed,
@@ -86,21 +98,99 @@ export class SessionRegistry {
       autoplay: request.autoplay,
       loop: request.loop,
       ...(request.feedTimes ? { feedTimes: request.feedTimes } : {}),
+      regions,
+    });
+    if (session.drill) {
+      const { positionMs, speed, playing, loop } = session.clock;
+      this.drills.createDrill({
+        id: session.id,
+        scenarioId: session.scenario.id,
+        joinCode: session.joinCode,
+        instructorToken: session.instructorToken,
+        regions,
+        createdAtMs: this.now(),
+        creator,
+        clock: { positionMs, speed, playing, loop },
+      });
+    }
+    this.track(session, creator);
+    return session;
+  }
+
+  /**
+   * Drills kept by the store, started again where they were: paused, marked as resumed, with
+   * their trainees, answers, injected events, join code and instructor token. Returns how many;
+   * those whose scenario is gone are reported through `warn` and left in the store.
+   */
+  restore(warn: (message: string) => void): number {
+    let n = 0;
+    for (const kept of this.drills.loadDrills()) {
+      if (!this.options.scenarios.get(kept.scenarioId)) {
+        warn(`drill ${kept.id} not resumed: its scenario ${kept.scenarioId} is not loaded`);
+        continue;
+      }
+      const session = this.build({ ...kept, kind: 'drill', speed: kept.clock.speed, positionMs: kept.clock.positionMs, autoplay: false, loop: kept.clock.loop, restored: kept });
+      this.track(session, kept.creator);
+      n += 1;
+    }
+    return n;
+  }
+
+  private build(spec: {
+    id: string;
+    kind: CreateSession['kind'];
+    scenarioId: string;
+    joinCode: string;
+    instructorToken: string;
+    speed: number;
+    positionMs: number;
+    autoplay: boolean;
+    loop: boolean;
+    feedTimes?: CreateSession['feedTimes'];
+    regions: readonly string[];
+    restored?: LoadedDrill;
+  }): Session {
+    const stored = this.options.scenarios.require(spec.scenarioId);
+    return new Session({
+      id: spec.id,
+      kind: spec.kind,
+      scenario: stored.scenario,
+      timeline: stored.timeline,
+      joinCode: spec.joinCode,
+      instructorToken: spec.instructorToken,
+      speed: spec.speed,
+      positionMs: spec.positionMs,
+      autoplay: spec.autoplay,
+      loop: spec.loop,
+      ...(spec.feedTimes ? { feedTimes: spec.feedTimes } : {}),
       quotas: this.quotas,
       ...(this.options.logCapacity ? { logCapacity: this.options.logCapacity } : {}),
+      ...(spec.kind === 'drill' ? { drill: { store: this.drills, regions: spec.regions, ...(spec.restored ? { restored: spec.restored } : {}) } } : {}),
       // Through the registry, so a sink swapped in later (the socket server) reaches every session.
       sink: {
         events: (...args) => this.sink.events(...args),
         clock: (...args) => this.sink.clock(...args),
         snapshot: (...args) => this.sink.snapshot(...args),
         roster: (...args) => this.sink.roster(...args),
+        self: (...args) => this.sink.self(...args),
+        message: (...args) => this.sink.message(...args),
+        ended: (...args) => this.sink.ended(...args),
       },
     });
+  }
+
+  private track(session: Session, creator: string): void {
     this.byId.set(session.id, session);
     this.byJoinCode.set(session.joinCode, session);
     this.byCreator.set(creator, (this.byCreator.get(creator) ?? 0) + 1);
     this.creatorOf.set(session.id, creator);
-    return session;
+  }
+
+  /** The instructor deletes a drill: its clients are let go and everything kept of it is erased. */
+  erase(session: Session): void {
+    this.remove(session);
+    this.drills.deleteDrill(session.id);
+    this.sink.ended(session.id, 'the instructor deleted this drill');
   }
 
   get(id: string): Session | undefined {
@@ -168,9 +258,10 @@ export class SessionRegistry {
 
   reapIdle(): number {
     const cutoff = this.now() - this.idleMs;
+    const drillCutoff = this.now() - Math.max(this.idleMs, DRILL_IDLE_MS);
     let reaped = 0;
     for (const session of this.byId.values()) {
-      if (session.connections === 0 && session.lastActivityMs < cutoff) {
+      if (session.connections === 0 && session.lastActivityMs < (session.drill ? drillCutoff : cutoff)) {
         this.remove(session);
         reaped += 1;
       }

@@ -8,7 +8,7 @@
  */
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { ApiError, parseOr } from '../contract/errors.ts';
-import type { ClockMessage, FeedTimes, Roster, SessionKind, Snapshot, RecentEvent } from '../contract/session.ts';
+import type { ClockMessage, DrillMessage, FeedTimes, Roster, SessionKind, Snapshot, RecentEvent, TraineeStatus } from '../contract/session.ts';
 import type { ClockState, Control } from '../domain/control.ts';
 import { describeEvent } from '../domain/describe.ts';
 import { injectedEventSchema, type ScenarioEvent, type TimelineEvent } from '../domain/events.ts';
@@ -17,8 +17,10 @@ import type { NightState } from '../domain/state.ts';
 import { formatIsoInZone } from '../domain/time.ts';
 import { ReplayEngine, type EngineOutput } from '../engine/replay.ts';
 import type { Timeline } from '../engine/timeline.ts';
+import { Drill } from './drill.ts';
+import type { DrillStore, LoadedDrill } from './drill-store.ts';
 import { ItemLog, type LoggedMessage } from './item-log.ts';
-import { Participants, type Participant } from './participants.ts';
+import type { Participant, ShelterResponse } from './participants.ts';
 import { Attempts, Bucket, DEFAULT_QUOTAS, tooMany, type Quotas } from './quotas.ts';
 import type { SessionSink } from './sink.ts';
 
@@ -42,6 +44,8 @@ export interface SessionOptions {
   /** How the compatible feeds and CAP date things: the replay's present as now, or the night's own times. */
   readonly feedTimes?: FeedTimes;
   readonly quotas?: Quotas;
+  /** Drills: where they are kept, the regions trainees may pick, and (on restart) what was kept. */
+  readonly drill?: { readonly store: DrillStore; readonly regions: readonly string[]; readonly restored?: LoadedDrill };
 }
 
 /** What feeds derived from the night (compatible APIs, CAP) read: they fold it themselves. */
@@ -60,7 +64,8 @@ export class Session {
   readonly joinCode: string;
   readonly instructorToken: string;
   readonly feedTimes: FeedTimes;
-  readonly participants = new Participants();
+  /** The trainees and their answers: drills only. */
+  readonly drill: Drill | undefined;
   readonly createdAtMs: number;
   lastActivityMs: number;
   /** Sockets currently connected to the session, any role. */
@@ -100,6 +105,21 @@ export class Session {
       positionMs: options.positionMs,
       loop: options.loop,
     });
+    const restored = options.drill?.restored;
+    if (restored) this.replayInjected(restored.injected, options.positionMs);
+    this.drill = options.drill
+      ? new Drill({
+          sessionId: this.id,
+          store: options.drill.store,
+          regions: options.drill.regions,
+          sink: options.sink,
+          scheduler: this.scheduler,
+          state: () => this.engine.state,
+          positionMs: () => this.engine.clock.positionMs,
+          resumed: restored !== undefined,
+        })
+      : undefined;
+    if (restored) this.drill!.restore(restored);
     this.subscription = this.engine.output$.subscribe((output) => this.onOutput(output));
     if (options.autoplay) this.engine.apply({ action: 'play' });
   }
@@ -137,7 +157,7 @@ export class Session {
     const before = this.seq;
     this.injected += 1;
     const n = this.injected;
-    this.engine.inject((positionMs) => {
+    const made = this.engine.inject((positionMs) => {
       const { text, note, ...fields } = parsed;
       const base = {
         ...fields,
@@ -149,9 +169,20 @@ export class Session {
       };
       return { ...base, text: text ?? describeEvent({ ...base, text: { en: '' } } as ScenarioEvent) } as ScenarioEvent;
     });
+    if (made) this.drill?.store.addInject(this.id, n, made);
     const broadcast = this.recentBroadcast.at(-1);
     if (!broadcast || broadcast.seq <= before) throw new ApiError('internal', 'the injected event was not broadcast');
     return broadcast;
+  }
+
+  /** The instructor's message to every trainee, or to one region's. */
+  post(text: string, region: string | undefined): DrillMessage {
+    this.touch();
+    const wait = this.injects.blockedFor('inject') || this.injects.record('inject');
+    if (wait > 0) throw tooMany(`at most ${this.quotas.injectsPerMinute} injects and messages a minute`, wait);
+    const message: DrillMessage = { text, region: region ?? null, atMs: this.engine.clock.positionMs };
+    this.options.sink.message(this.id, message);
+    return message;
   }
 
   /** What a participant joining now needs: the whole state at the current position. */
@@ -165,7 +196,7 @@ export class Session {
     });
     return {
       seq: this.seq,
-      session: { id: this.id, kind: this.kind },
+      session: { id: this.id, kind: this.kind, resumed: this.drill?.resumed ?? false },
       scenario: {
         id: this.scenario.id,
         title: this.scenario.title,
@@ -195,19 +226,19 @@ export class Session {
 
   // Participants --------------------------------------------------------------------------
 
-  joinTrainee(name: string, region: string | null): Participant {
+  joinTrainee(name: string, region: string): Participant {
+    const drill = this.requireDrill();
     const wait = this.admissions.take();
     if (wait > 0) throw tooMany(`this drill admits ${this.quotas.traineesPerSecond} trainees a second; try again shortly`, wait);
-    const p = this.participants.join(name, region);
-    if (!p) throw new ApiError('forbidden', 'this drill is full');
-    return p;
+    this.touch();
+    return drill.join(name, region);
   }
 
   connect(participant?: Participant): void {
     this.connections += 1;
     if (participant) {
       participant.connections += 1;
-      this.sendRoster();
+      this.drill?.presenceChanged(participant);
     }
     this.touch();
   }
@@ -216,21 +247,28 @@ export class Session {
     this.connections = Math.max(0, this.connections - 1);
     if (participant) {
       participant.connections = Math.max(0, participant.connections - 1);
-      this.sendRoster();
+      this.drill?.presenceChanged(participant);
     }
     this.touch();
   }
 
-  /** Records a trainee's answer, then returns: the caller acknowledges only what is recorded. */
-  shelter(participant: Participant, inShelter: boolean): number | null {
+  /** Records and commits a trainee's answer to its open alert, then returns: the caller acknowledges it. */
+  shelter(participant: Participant): ShelterResponse {
     this.touch();
-    this.participants.shelter(participant, inShelter, this.engine.clock.positionMs, this.scheduler.now());
-    this.sendRoster();
-    return participant.shelteredAtMs;
+    return this.requireDrill().answer(participant);
+  }
+
+  traineeStatus(participant: Participant): TraineeStatus {
+    return this.requireDrill().status(participant);
   }
 
   roster(): Roster {
-    return { participants: this.participants.roster() };
+    return this.requireDrill().roster();
+  }
+
+  requireDrill(): Drill {
+    if (!this.drill) throw new ApiError('forbidden', 'this session is not a drill');
+    return this.drill;
   }
 
   dispose(): void {
@@ -238,10 +276,22 @@ export class Session {
     this.disposed = true;
     this.subscription.unsubscribe();
     this.engine.dispose();
+    this.drill?.dispose();
   }
 
-  private sendRoster(): void {
-    if (this.kind === 'drill') this.options.sink.roster(this.id, this.roster());
+  /** A resumed drill's injected events, put back where they were, then the clock where it was. */
+  private replayInjected(injected: readonly ScenarioEvent[], positionMs: number): void {
+    for (const event of injected) {
+      this.engine.apply({ action: 'seek', positionMs: event.atMs });
+      this.engine.inject(() => event);
+    }
+    this.injected = injected.length;
+    this.engine.apply({ action: 'seek', positionMs });
+  }
+
+  private saveClock(): void {
+    const { positionMs, speed, playing, loop } = this.engine.clock;
+    this.drill?.store.saveClock(this.id, { positionMs, speed, playing, loop });
   }
 
   private onOutput(output: EngineOutput): void {
@@ -253,24 +303,26 @@ export class Session {
         // Only the last RECENT_EVENTS can matter; a long batch is not spread into push().
         for (const e of events.length > RECENT_EVENTS ? events.slice(-RECENT_EVENTS) : events) this.recentBroadcast.push(e);
         if (this.recentBroadcast.length > RECENT_EVENTS * 2) this.recentBroadcast = this.recentBroadcast.slice(-RECENT_EVENTS);
-        let rosterChanged = false;
-        for (const e of events) {
-          if (e.type === 'alert.start') rosterChanged = this.participants.alertStarted(e.region, e.atMs, this.scheduler.now()) || rosterChanged;
-        }
         sink.events(this.id, events);
-        if (rosterChanged) this.sendRoster();
+        if (this.drill) {
+          const regions = new Set<string>();
+          for (const e of events) if (e.type === 'alert.start' || e.type === 'alert.end') regions.add(e.region);
+          if (regions.size) this.drill.alertsChanged(regions);
+        }
         break;
       }
       case 'clock': {
         const clock: ClockMessage = { ...output.clock, seq: ++this.seq };
         this.log.append({ kind: 'clock', clock });
         sink.clock(this.id, clock);
+        this.saveClock();
         break;
       }
       case 'jump':
         this.log.barrier(this.seq);
         this.recentBroadcast = [];
         sink.snapshot(this.id, this.snapshot());
+        this.drill?.alertsChanged();
         break;
     }
   }

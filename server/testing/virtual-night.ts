@@ -89,6 +89,9 @@ export async function virtualNight(options: VirtualNightOptions = {}): Promise<V
         state$.next(state);
       },
       roster: () => {},
+      self: () => {},
+      message: () => {},
+      ended: () => {},
     },
   });
   state = stateFromSnapshot(session.snapshot());

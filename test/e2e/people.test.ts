@@ -328,8 +328,9 @@ describe('accessibility and the keyboard', () => {
     const drill = await createSession(server, { scenarioId: '2025-12-06-barrage', kind: 'drill', autoplay: false });
     await page.goto(`${server.url}/join/${drill.joinCode}`);
     await page.fill('input[name="name"]', 'Olena');
+    await page.selectOption('select[name="region"]', 'UA-46');
     await page.click('button[type="submit"]');
-    await page.waitForSelector('[data-action="shelter"]');
+    await page.waitForSelector('[data-testid="trainee-screen"][data-state]');
     expect(await axe(page), 'trainee').toEqual([]);
     await context.close();
   });

@@ -121,7 +121,7 @@ export async function until(check: () => boolean, what: string, timeoutMs = 10_0
   }
 }
 
-export function emitWithAck<T>(socket: ClientSocket, event: 'control' | 'inject' | 'shelter', payload: unknown): Promise<T> {
+export function emitWithAck<T>(socket: ClientSocket, event: 'control' | 'inject' | 'shelter' | 'post', payload: unknown): Promise<T> {
   return new Promise((resolve) => (socket.emit as (e: string, p: unknown, ack: (r: T) => void) => void)(event, payload, resolve));
 }
 

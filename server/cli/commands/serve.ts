@@ -40,10 +40,13 @@ interface ServeOptions {
   publicUrl?: string;
   idleMinutes: number;
   logLevel: string;
+  dataDir: string;
+  dataSync: 'normal' | 'full';
   shutdownSeconds: number;
   connectionsPerAddress: number;
   connectionsPerSecond: number;
   sessionsPerAddress: number;
+  traineesPerSecond: number;
   corsOrigins?: string;
   compatTokens?: string;
   compatRateLimits: 'on' | 'off';
@@ -51,7 +54,6 @@ interface ServeOptions {
   compatScenario: string;
   compatSpeed: number;
   compatTimes: 'present' | 'original';
-  dataDir: string;
   webhookAllowedHosts?: string;
   webhookRetryMs: number;
 }
@@ -85,13 +87,15 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--compat-scenario <id>', 'scenario the default session of the compatible feeds plays').env('COMPAT_DEFAULT_SCENARIO').default('2025-12-06-barrage'))
     .addOption(new Option('--compat-speed <x>', 'speed of the default session (0.1 to 3600)').env('COMPAT_DEFAULT_SPEED').argParser(speed).default(1))
     .addOption(new Option('--compat-times <mode>', 'times on the default session\'s feeds: present (the replay reads as now) or original').env('COMPAT_DEFAULT_TIMES').choices(['present', 'original']).default('present'))
-    .addOption(new Option('--data-dir <dir>', 'folder of the embedded database (webhooks and their deliveries)').env('DATA_DIR').default('./data'))
     .addOption(new Option('--webhook-allowed-hosts <hosts>', 'hosts webhooks may be delivered to (comma-separated); by default any http(s) host').env('WEBHOOK_ALLOWED_HOSTS'))
     .addOption(new Option('--webhook-retry-ms <ms>', 'first retry delay of a failed webhook delivery; it doubles on each attempt (with jitter), 8 attempts in all').env('WEBHOOK_RETRY_MS').argParser(count).default(1000))
     .addOption(new Option('--shutdown-seconds <s>', 'after SIGTERM or SIGINT, exit within this long whatever clients do').env('SHUTDOWN_SECONDS').argParser(seconds).default(5))
     .addOption(new Option('--connections-per-address <n>', 'socket connections one address may hold at once').env('CONNECTIONS_PER_ADDRESS').argParser(count).default(200))
     .addOption(new Option('--connections-per-second <n>', 'socket connections one address may open per second (bursts of 2.5 times that)').env('CONNECTIONS_PER_SECOND').argParser(count).default(20))
+    .addOption(new Option('--trainees-per-second <n>', 'trainees a drill admits per second (bursts of 6 times that)').env('TRAINEES_PER_SECOND').argParser(count).default(10))
     .addOption(new Option('--sessions-per-address <n>', 'sessions one address may run at once').env('SESSIONS_PER_ADDRESS').argParser(count).default(20))
+    .addOption(new Option('--data-dir <dir>', 'folder of the database that keeps drills, uploaded scenarios and webhooks (created on first run)').env('DATA_DIR').default('./data'))
+    .addOption(new Option('--data-sync <mode>', 'normal: commits survive a crash; full: an fsync per commit, they survive a power cut too').env('DATA_SYNC').choices(['normal', 'full']).default('normal'))
     .addOption(new Option('--log-level <level>', 'log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (options: ServeOptions) => {
       process.env.LOG_LEVEL = options.logLevel;
@@ -103,17 +107,20 @@ export function registerServe(program: Command): void {
         host: options.host,
         scenarioDirs: [`${PROJECT_ROOT}scenarios`, ...extra.filter(Boolean)],
         idleMs: options.idleMinutes * 60_000,
+        dataDir: options.dataDir,
+        dataSync: options.dataSync,
         quotas: {
           connectionsPerAddress: options.connectionsPerAddress,
           connectionsPerSecond: options.connectionsPerSecond,
           connectionBurst: Math.ceil(options.connectionsPerSecond * 2.5),
           sessionsPerAddress: options.sessionsPerAddress,
+          traineesPerSecond: options.traineesPerSecond,
+          traineeBurst: options.traineesPerSecond * 6,
         },
         // Connections are cut a second before the deadline, so that the orderly close can finish.
         shutdownGraceMs: Math.max(100, Math.min(3000, options.shutdownSeconds * 1000 - 1000)),
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         corsOrigins: parseOrigins(options.corsOrigins),
-        dataDir: options.dataDir,
         webhookAllowedHosts: (options.webhookAllowedHosts ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
         webhookDelivery: { baseDelayMs: options.webhookRetryMs },
         compat: {

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { regionByCode } from '../../domain/regions/index.ts';
 import express, { type Express } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -118,7 +119,8 @@ export function createApp(options: AppOptions): Express {
   // A trainee's phone finds its drill by the join code it was given; wrong codes are counted.
   api.get('/join/:code', (req, res) => {
     const session = options.registry.joinByCode(req.ip ?? 'unknown', req.params.code);
-    res.json({ sessionId: session.id, scenarioId: session.scenario.id });
+    const regions = (session.drill?.regions ?? []).map((code) => ({ code, name: regionByCode(code)?.name ?? { en: code } }));
+    res.json({ sessionId: session.id, scenarioId: session.scenario.id, title: session.scenario.title, regions });
   });
   api.use('/regions', regionRoutes());
   api.use('/sessions/:id', capRoutes(options.registry, options.publicUrl));

@@ -8,7 +8,8 @@ import { parseOr } from '../../contract/errors.ts';
 import { faultProfileSchema } from '../../contract/faults.ts';
 import type { SessionFaults } from '../../faults/session-faults.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
-import { requireInstructor } from './auth.ts';
+import { authorize } from '../../sessions/rules.ts';
+import { actorOf } from './auth.ts';
 import { declaredBodyLimit } from './errors.ts';
 
 const FAULT_BODY_LIMIT = 16 * 1024;
@@ -22,13 +23,13 @@ export function faultRoutes(registry: SessionRegistry, faults: SessionFaults): R
   });
   router.put('/', json, (req: express.Request<{ id: string }>, res) => {
     const session = registry.require(req.params.id);
-    requireInstructor(req, session);
+    authorize(actorOf(req, session), 'faults', session);
     const profile = parseOr(faultProfileSchema, req.body ?? {}, 'invalid_request', 'fault profile');
     res.json(faults.set(session.id, profile));
   });
   router.delete('/', (req: express.Request<{ id: string }>, res) => {
     const session = registry.require(req.params.id);
-    requireInstructor(req, session);
+    authorize(actorOf(req, session), 'faults', session);
     res.json(faults.set(session.id, null));
   });
   return router;

@@ -3,9 +3,11 @@ import { ApiError, parseOr } from '../../contract/errors.ts';
 import { controlSchema, createSessionSchema, type CreatedSession } from '../../contract/session.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
 import type { Session } from '../../sessions/session.ts';
-import { requireInstructor } from './auth.ts';
+import { drillReport } from '../../sessions/report.ts';
+import { authorize } from '../../sessions/rules.ts';
+import { actorOf } from './auth.ts';
 import { declaredBodyLimit } from './errors.ts';
-import { drillReport, reportCsv } from './report.ts';
+import { reportCsv } from './report.ts';
 
 /** Bodies of session requests are small; anything bigger is refused before it is read. */
 const SESSION_BODY_LIMIT = 16 * 1024;
@@ -37,6 +39,7 @@ export function created(session: Session, base: string): CreatedSession {
       instructor: `${base}/s/${session.id}/instructor#token=${session.instructorToken}`,
       join: `${base}/join/${session.joinCode}`,
     },
+    regions: session.drill?.regions ?? [],
   };
 }
 
@@ -58,7 +61,7 @@ export function sessionRoutes({ registry, publicUrl }: SessionRouteOptions): Rou
 
   router.post('/:id/control', json, (req, res) => {
     const session = registry.require(req.params.id);
-    requireInstructor(req, session);
+    authorize(actorOf(req, session), 'control', session);
     const control = parseOr(controlSchema, req.body, 'invalid_control', 'control');
     const clock = session.control(control);
     res.json({ ...clock, seq: session.currentSeq });
@@ -66,13 +69,34 @@ export function sessionRoutes({ registry, publicUrl }: SessionRouteOptions): Rou
 
   router.get('/:id/report', (req, res) => {
     const session = registry.require(req.params.id);
-    requireInstructor(req, session);
+    authorize(actorOf(req, session), 'report', session);
     const format = req.query.format ?? 'json';
     if (format !== 'json' && format !== 'csv') throw new ApiError('invalid_request', 'format must be json or csv');
     const report = drillReport(session, Date.now());
     if (format === 'csv') {
       res.type('text/csv; charset=utf-8').attachment(`drill-${session.id}.csv`).send(reportCsv(report));
     } else res.json(report);
+  });
+
+  // What the console shows beside the map: the join code and links, and the regions offered.
+  router.get('/:id/drill', (req, res) => {
+    const session = registry.require(req.params.id);
+    authorize(actorOf(req, session), 'roster', session);
+    res.json(created(session, baseUrl(req, publicUrl)));
+  });
+
+  router.get('/:id/roster', (req, res) => {
+    const session = registry.require(req.params.id);
+    authorize(actorOf(req, session), 'roster', session);
+    res.json(session.roster());
+  });
+
+  // The instructor erases the drill: sessions, trainees and answers, in memory and in the store.
+  router.delete('/:id', (req, res) => {
+    const session = registry.require(req.params.id);
+    authorize(actorOf(req, session), 'delete', session);
+    registry.erase(session);
+    res.status(204).end();
   });
 
   return router;

@@ -10,7 +10,8 @@ import { registerWebhookSchema } from '../../contract/webhooks.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
 import type { Registration } from '../../webhooks/store.ts';
 import type { SessionWebhooks } from '../../webhooks/session-webhooks.ts';
-import { requireInstructor } from './auth.ts';
+import { authorize } from '../../sessions/rules.ts';
+import { actorOf } from './auth.ts';
 import { declaredBodyLimit } from './errors.ts';
 
 const BODY_LIMIT = 8 * 1024;
@@ -26,10 +27,10 @@ export function webhookRoutes(registry: SessionRegistry, webhooks: SessionWebhoo
   const json = express.json({ limit: BODY_LIMIT });
 
   /** The session's instructor; for reads, also whoever registered its webhooks once it is gone. */
-  const authorize = (req: Request<{ id: string }>, reading: boolean): string => {
+  const allowed = (req: Request<{ id: string }>, reading: boolean): string => {
     const session = registry.get(req.params.id);
     if (session) {
-      requireInstructor(req, session);
+      authorize(actorOf(req, session), 'webhooks', session);
       return session.id;
     }
     const token = /^Bearer\s+(\S{1,256})$/i.exec(req.get('authorization') ?? '')?.[1];
@@ -38,21 +39,21 @@ export function webhookRoutes(registry: SessionRegistry, webhooks: SessionWebhoo
   };
 
   router.post('/', json, (req: Request<{ id: string }>, res) => {
-    const sessionId = authorize(req, false);
+    const sessionId = allowed(req, false);
     const input = parseOr(registerWebhookSchema, req.body ?? {}, 'invalid_request', 'webhook');
     const token = /^Bearer\s+(\S+)$/i.exec(req.get('authorization')!)![1]!;
     const { registration, secret } = webhooks.register(sessionId, token, input);
     res.status(201).location(`/api/sessions/${sessionId}/webhooks/${registration.id}`).json({ ...shown(registration), secret });
   });
   router.get('/', (req: Request<{ id: string }>, res) => {
-    res.json({ webhooks: webhooks.list(authorize(req, true)).map(shown) });
+    res.json({ webhooks: webhooks.list(allowed(req, true)).map(shown) });
   });
   router.delete('/:hookId', (req: Request<{ id: string; hookId: string }>, res) => {
-    webhooks.remove(authorize(req, false), req.params.hookId);
+    webhooks.remove(allowed(req, false), req.params.hookId);
     res.status(204).end();
   });
   router.get('/:hookId/deliveries', (req: Request<{ id: string; hookId: string }>, res) => {
-    const hook = webhooks.require(authorize(req, true), req.params.hookId);
+    const hook = webhooks.require(allowed(req, true), req.params.hookId);
     const deliveries = webhooks.log(hook.id, LOG_LIMIT).map((d) => ({
       id: d.id,
       state: d.state,

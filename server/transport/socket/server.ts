@@ -7,22 +7,21 @@ import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { ApiError, parseOr, type ErrorBody } from '../../contract/errors.ts';
-import { controlSchema, injectSchema } from '../../contract/session.ts';
+import { controlSchema, injectSchema, postSchema } from '../../contract/session.ts';
 import type { FaultProfile } from '../../contract/faults.ts';
 import { handshakeSchema, shelterSchema, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../contract/socket.ts';
-import type { Participant } from '../../sessions/participants.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
+import { authorize, type Action, type Actor } from '../../sessions/rules.ts';
 import type { Session } from '../../sessions/session.ts';
 import { admit } from './handshake.ts';
 import { DEFAULT_SOCKET_LIMITS, TRANSPORT_MAX_BYTES, floodCounter, messageLimiter, type SocketLimits } from './limits.ts';
 import type { SessionFaults } from '../../faults/session-faults.ts';
 import { joinWithFaults } from './faults.ts';
-import { instructorRoom, socketSink } from './sink.ts';
+import { instructorRoom, regionRoom, socketSink, traineeRoom } from './sink.ts';
 
 interface SocketData {
   session: Session;
-  role: 'viewer' | 'trainee' | 'instructor';
-  participant?: Participant;
+  actor: Actor;
   /** Set for a trainee who has just joined: sent first, so it can come back as itself. */
   welcome?: { participantId: string; participantToken: string };
   /** Set when the packet being decoded is refused before it is read (too large, binary). */
@@ -83,16 +82,9 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
       const address = socket.handshake.address;
       const admission = admit(socket.handshake.auth, registry, address);
       registry.connected(address);
-      socket.data = {
-        session: admission.session,
-        role: admission.handshake.role,
-        refused: undefined,
-        address,
-        ...(admission.participant ? { participant: admission.participant } : {}),
-      };
-      if (admission.isNew && admission.participant) {
-        socket.data.welcome = { participantId: admission.participant.participantId, participantToken: admission.participant.token };
-      }
+      socket.data = { session: admission.session, actor: admission.actor, refused: undefined, address };
+      const participant = admission.actor.participant;
+      if (admission.isNew && participant) socket.data.welcome = { participantId: participant.participantId, participantToken: participant.token };
       next();
     } catch (error) {
       const refused = error instanceof ApiError ? error : new ApiError('internal', 'the connection could not be admitted');
@@ -104,15 +96,18 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
 
   io.on('connection', (rawSocket) => {
     const socket = rawSocket as SimSocket;
-    const { session, role, participant } = socket.data;
+    const { session, actor } = socket.data;
+    const { role, participant } = actor;
     const handshake = admittedHandshake(socket.handshake.auth);
 
     // Joining the room and sending what the client lacks happen in one synchronous step, so no
     // broadcast can fall between them: nothing is missed, nothing arrives twice.
     joinWithFaults(socket, session.id, handshake.faults, options.faults);
     if (role === 'instructor') void socket.join(instructorRoom(session.id));
+    if (participant) void socket.join([regionRoom(session.id, participant.region), traineeRoom(session.id, participant.participantId)]);
     session.connect(participant);
     if (socket.data.welcome) socket.emit('welcome', socket.data.welcome);
+    if (participant) socket.emit('self', session.traineeStatus(participant));
     const missed = typeof handshake.lastSeq === 'number' ? session.missedSince(handshake.lastSeq) : undefined;
     if (missed) {
       for (const message of missed) {
@@ -120,7 +115,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
         else socket.emit('clock', message.clock);
       }
     } else socket.emit('snapshot', session.snapshot());
-    if (role === 'instructor' && session.kind === 'drill') socket.emit('roster', session.roster());
+    if (role === 'instructor' && session.drill) socket.emit('roster', session.roster());
 
     // Packets are measured in bytes before they are decoded; one too large, or binary (the
     // protocol is JSON text), is refused with a typed error, and counts like any message.
@@ -164,28 +159,34 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
         ack?.(failure(error));
       }
     };
-    const requireInstructor = (what: string) => {
-      if (role !== 'instructor') throw new ApiError('forbidden', `only the instructor may ${what}`);
-    };
+    const may = (action: Action) => authorize(actor, action, session);
 
     socket.on('control', (...args: unknown[]) =>
       handle('control', args, () => {
-        requireInstructor('control the replay');
+        may('control');
         return { clock: session.control(parseOr(controlSchema, args[0], 'invalid_control', 'control')) };
       }),
     );
     socket.on('inject', (...args: unknown[]) =>
       handle('inject', args, () => {
-        requireInstructor('inject events');
+        may('inject');
         const { event } = parseOr(injectSchema, args[0], 'invalid_request', 'inject: send { event: { type, ... } }');
         return { event: session.inject(event) };
       }),
     );
     socket.on('shelter', (...args: unknown[]) =>
       handle('shelter', args, () => {
-        if (role !== 'trainee' || !participant) throw new ApiError('forbidden', 'only a trainee reports being in the shelter');
-        const { inShelter } = parseOr(shelterSchema, typeof args[0] === 'function' ? undefined : args[0], 'invalid_request', 'shelter report');
-        return { shelteredAtMs: session.shelter(participant, inShelter) };
+        may('shelter');
+        parseOr(shelterSchema, typeof args[0] === 'function' ? undefined : args[0], 'invalid_request', 'shelter report');
+        const { alertAtMs, responseMs, responseWallMs } = session.shelter(participant!);
+        return { alertAtMs, responseMs: responseMs!, responseWallMs: responseWallMs! };
+      }),
+    );
+    socket.on('post', (...args: unknown[]) =>
+      handle('post', args, () => {
+        may('post');
+        const { text, region } = parseOr(postSchema, args[0], 'invalid_request', 'post: send { text, region? }');
+        return { message: session.post(text, region) };
       }),
     );
 

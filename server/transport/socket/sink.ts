@@ -1,6 +1,7 @@
 /**
  * The session sink for socket.io: each session is a room, so every message is encoded once and
- * written to every participant's connection, not serialized per client.
+ * written to every participant's connection, not serialized per client. A drill adds a room per
+ * region (its trainees) and per trainee (its own status).
  */
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../contract/socket.ts';
@@ -8,6 +9,8 @@ import type { SessionSink } from '../../sessions/sink.ts';
 
 export const sessionRoom = (sessionId: string) => `s:${sessionId}`;
 export const instructorRoom = (sessionId: string) => `s:${sessionId}:instructors`;
+export const regionRoom = (sessionId: string, region: string) => `s:${sessionId}:r:${region}`;
+export const traineeRoom = (sessionId: string, participantId: string) => `s:${sessionId}:p:${participantId}`;
 
 export function socketSink(io: Server<ClientToServerEvents, ServerToClientEvents>): SessionSink {
   return {
@@ -15,5 +18,12 @@ export function socketSink(io: Server<ClientToServerEvents, ServerToClientEvents
     clock: (id, clock) => io.to(sessionRoom(id)).emit('clock', clock),
     snapshot: (id, snapshot) => io.to(sessionRoom(id)).emit('snapshot', snapshot),
     roster: (id, roster) => io.to(instructorRoom(id)).emit('roster', roster),
+    self: (id, participantId, status) => io.to(traineeRoom(id, participantId)).emit('self', status),
+    message: (id, message) =>
+      io.to(message.region === null ? sessionRoom(id) : [regionRoom(id, message.region), instructorRoom(id)]).emit('message', message),
+    ended: (id, reason) => {
+      io.to(sessionRoom(id)).emit('ended', { reason });
+      io.in(sessionRoom(id)).disconnectSockets(true);
+    },
   };
 }

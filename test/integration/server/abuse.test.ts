@@ -268,10 +268,10 @@ describe('join codes', () => {
       }
       manager.engine?.close();
       expect(codes.filter((c) => c === 'forbidden').length).toBeLessThanOrEqual(11);
-      expect(codes.filter((c) => c === 'quota_exceeded').length).toBeGreaterThanOrEqual(1989);
+      expect(codes.filter((c) => c === 'rate_limited').length).toBeGreaterThanOrEqual(1989);
       // While blocked, even the right code is not compared, over REST as well.
       const rest = await api<ErrorReply>(own, `/api/join/${drill.joinCode}`);
-      expect([rest.status, rest.body.error.code]).toEqual([429, 'quota_exceeded']);
+      expect([rest.status, rest.body.error.code]).toEqual([429, 'rate_limited']);
       expect(Number(rest.headers.get('retry-after'))).toBeGreaterThan(0);
     } finally {
       await own.close();

@@ -62,6 +62,10 @@ describe('GET /api/openapi.json', () => {
     const auth = { authorization: `Bearer ${instructorToken}` };
     conforms('Clock', (await api(server, `/api/sessions/${id}/control`, { method: 'POST', headers: auth, json: { action: 'seek', positionMs: 30_000_000 } })).body);
     conforms('DrillReport', (await api(server, `/api/sessions/${id}/report`, { headers: auth })).body);
+    conforms('Roster', (await api(server, `/api/sessions/${id}/roster`, { headers: auth })).body);
+    const drill = (await api(server, `/api/sessions/${id}/drill`, { headers: auth })).body;
+    conforms('CreatedSession', drill);
+    conforms('JoinAnswer', (await api(server, `/api/join/${(drill as { joinCode: string }).joinCode}`)).body);
     conforms('Error', (await api(server, '/api/sessions/none')).body);
   });
 

@@ -92,7 +92,7 @@ describe('REST', () => {
     expect(created.links.join).toBe(`/join/${created.joinCode}`);
     expect(created.links.instructor).toContain('#token=');
     const { body } = await api<{ seq: number; session: { id: string; kind: string }; clock: { playing: boolean }; regions: Record<string, unknown> }>(server, `/api/sessions/${created.id}`);
-    expect(body.session).toEqual({ id: created.id, kind: 'drill' });
+    expect(body.session).toEqual({ id: created.id, kind: 'drill', resumed: false });
     expect(body.clock.playing).toBe(false);
     expect(Object.keys(body.regions)).toHaveLength(43);
   });
@@ -123,7 +123,7 @@ describe('REST', () => {
     expect(json.body).toMatchObject({ trainees: 0, rows: [] });
     const csv = await api<string>(server, `${path}?format=csv`, { headers: auth });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect(csv.body).toMatch(/^participant_id,name,region,alert_at_ms,alert_time,response_ms,response_wall_ms\r\n$/);
+    expect(csv.body).toMatch(/^participant_id,name,region,region_name,alert_at_ms,alert_time,response_s,response_ms,response_wall_ms,missed\r\n$/);
     expect((await api(server, `${path}?format=xml`, { headers: auth })).status).toBe(400);
   });
 

@@ -2,11 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
 import { connect as tcp } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { io as connect } from 'socket.io-client';
 
+/** Each server keeps its database in a folder of its own, never in the checkout. */
+const env = () => ({ ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'ars-shutdown-')) });
+
 function serve(): Promise<{ child: ReturnType<typeof spawn>; url: string }> {
-  const child = spawn(process.execPath, ['server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'], env: env() });
   let output = '';
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   return new Promise((resolve, reject) => {
@@ -40,7 +46,7 @@ describe('shutdown', () => {
   });
 
   it('ends with exit code 0 within a few seconds of SIGTERM while clients are connected, and tells them', async () => {
-    const child = spawn(process.execPath, ['server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'], env: env() });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -279,9 +279,12 @@ describe('socket protocol: drills', () => {
     await control(s.id, s.instructorToken, { action: 'speed', speed: 60 });
     await control(s.id, s.instructorToken, { action: 'play' });
     await until(() => trainee.events.some((e) => e.type === 'alert.start' && e.region === 'UA-32'), 'the alert in the trainee\'s region', 10_000);
-    const ack = await emitWithAck<{ ok: boolean; shelteredAtMs: number }>(trainee.socket, 'shelter', { inShelter: true });
+    const ack = await emitWithAck<{ ok: boolean; alertAtMs: number; responseMs: number }>(trainee.socket, 'shelter', { inShelter: true });
     expect(ack.ok).toBe(true);
-    expect(ack.shelteredAtMs).toBeGreaterThanOrEqual(120_000);
+    expect(ack.alertAtMs).toBe(120_000);
+    expect(ack.responseMs).toBeGreaterThanOrEqual(0);
+    // One answer per alert: a second press is refused, not counted.
+    expect(await emitWithAck(trainee.socket, 'shelter', {})).toMatchObject({ ok: false, error: { code: 'already_answered' } });
 
     // The trainee comes back as itself, answer kept.
     trainee.close();
@@ -294,7 +297,19 @@ describe('socket protocol: drills', () => {
       { headers: { authorization: `Bearer ${s.instructorToken}` } },
     );
     expect(report.body.trainees).toBe(1);
-    expect(report.body.rows).toEqual([{ participantId: welcome.participantId, name: 'Taras', region: 'UA-32', alertAtMs: 120_000, alertTime: expect.any(String), responseMs: expect.any(Number), responseWallMs: expect.any(Number) }]);
+    expect(report.body.rows).toEqual([
+      {
+        participantId: welcome.participantId,
+        name: 'Taras',
+        region: 'UA-32',
+        regionName: 'Kyiv oblast',
+        alertAtMs: 120_000,
+        alertTime: expect.any(String),
+        responseMs: ack.responseMs,
+        responseWallMs: expect.any(Number),
+        missed: false,
+      },
+    ]);
     expect(report.body.rows[0]!.responseMs).toBeGreaterThanOrEqual(0);
     const viewerShelter = new Recorder(server, auth(s.id));
     await viewerShelter.connected();

@@ -52,11 +52,11 @@ describe('JoinGuard', () => {
     let now = 0;
     const guard = new JoinGuard({ ...DEFAULT_QUOTAS, joinFailuresPerAddress: 2, joinFailuresPerSession: 4 }, () => now);
     for (let i = 0; i < 3; i++) guard.failed('1.1.1.1', 's');
-    expect(() => guard.check('1.1.1.1')).toThrow(expect.objectContaining({ code: 'quota_exceeded' }));
+    expect(() => guard.check('1.1.1.1')).toThrow(expect.objectContaining({ code: 'rate_limited' }));
     expect(() => guard.check('2.2.2.2', 's')).not.toThrow();
     guard.failed('2.2.2.2', 's');
     guard.failed('3.3.3.3', 's');
-    expect(() => guard.check('4.4.4.4', 's')).toThrow(expect.objectContaining({ code: 'quota_exceeded' }));
+    expect(() => guard.check('4.4.4.4', 's')).toThrow(expect.objectContaining({ code: 'rate_limited' }));
     expect(() => guard.check('4.4.4.4', 'other')).not.toThrow();
     now += MINUTE;
     expect(() => guard.check('4.4.4.4', 's')).not.toThrow();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioStore } from '../../../server/scenario/store.ts';
 import { NULL_SINK } from '../../../server/sessions/sink.ts';
-import { SessionRegistry, normalizeJoinCode } from '../../../server/sessions/registry.ts';
+import { DRILL_IDLE_MS, SessionRegistry, normalizeJoinCode } from '../../../server/sessions/registry.ts';
 import { scenarioOf, marker } from '../../helpers/scenario.ts';
 
 function registry(now: () => number) {
@@ -13,12 +13,14 @@ function registry(now: () => number) {
 const request = { scenarioId: 'tiny', speed: 1, positionMs: 0, autoplay: false, loop: false, kind: 'drill' as const };
 
 describe('session registry', () => {
-  it('reaps sessions nobody has used for the idle time, and keeps those in use', () => {
+  it('reaps sessions nobody has used for the idle time, and keeps those in use; a drill waits longer', () => {
     let now = Date.now();
     const reg = registry(() => now);
-    const idle = reg.create(request);
-    const watched = reg.create(request);
-    const touched = reg.create(request);
+    const watch = { ...request, kind: 'watch' as const };
+    const idle = reg.create(watch);
+    const watched = reg.create(watch);
+    const touched = reg.create(watch);
+    const drill = reg.create(request);
     watched.connect();
     now += 9 * 60_000;
     touched.lastActivityMs = now;
@@ -30,6 +32,11 @@ describe('session registry', () => {
     expect(reg.get(watched.id)).toBe(watched);
     expect(reg.get(touched.id)).toBe(touched);
     expect(reg.byCode(idle.joinCode)).toBeUndefined();
+    expect(reg.get(drill.id)).toBe(drill);
+    now += DRILL_IDLE_MS;
+    touched.lastActivityMs = now;
+    expect(reg.reapIdle()).toBe(1);
+    expect(reg.get(drill.id)).toBeUndefined();
     reg.close();
   });
 

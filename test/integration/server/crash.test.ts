@@ -1,0 +1,154 @@
+/**
+ * Nothing acknowledged is lost: a real server process running a drill is killed with SIGKILL at
+ * random moments (six times, each time just after answers were acknowledged, with more answers
+ * in flight), started again on the same data folder, and must give back every session, trainee
+ * and acknowledged answer, the drill paused and marked as resumed, and the instructor's token
+ * still valid. Trainees come back with their own id and secret.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { drillReportSchema, rosterSchema, snapshotSchema, traineeStatusSchema } from '../../../server/contract/wire.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ars-crash-'));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function serve(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+      const match = /serving on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]! });
+      }
+    });
+  });
+}
+
+async function call(url: string, path: string, init: RequestInit & { json?: unknown; token?: string } = {}): Promise<{ status: number; body: unknown }> {
+  const { json, token, ...rest } = init;
+  const headers: Record<string, string> = { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const response = await fetch(`${url}${path}`, { ...rest, headers, ...(json === undefined ? {} : { body: JSON.stringify(json) }) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+type Ack = { ok: boolean; alertAtMs?: number; responseWallMs?: number; error?: { code: string } };
+
+interface Trainee {
+  name: string;
+  region: string;
+  participantId?: string;
+  participantToken?: string;
+  socket?: Socket;
+  state?: string;
+}
+
+function join_(url: string, sessionId: string, t: Trainee, joinCode: string): Promise<void> {
+  const auth = t.participantId ? { sessionId, role: 'trainee', participantId: t.participantId, participantToken: t.participantToken } : { sessionId, role: 'trainee', joinCode, name: t.name, region: t.region };
+  const socket = connect(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  t.socket = socket;
+  socket.on('welcome', (w: { participantId: string; participantToken: string }) => Object.assign(t, w));
+  socket.on('self', (s: unknown) => (t.state = traineeStatusSchema.parse(s).state));
+  return new Promise((resolve, reject) => {
+    socket.once('self', () => resolve());
+    socket.once('connect_error', reject);
+  });
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('a drill survives SIGKILL', () => {
+  it('keeps every session, trainee and acknowledged answer through six kills at random moments', async () => {
+    let { child, url } = await serve();
+    const created = (await call(url, '/api/sessions', { method: 'POST', json: { scenarioId: 'demo', kind: 'drill', speed: 10, autoplay: false } })).body as {
+      id: string;
+      joinCode: string;
+      instructorToken: string;
+    };
+    const regions = ['UA-32', 'UA-46', 'UA-07'];
+    const trainees: Trainee[] = Array.from({ length: 9 }, (_, i) => ({ name: `Trainee ${i + 1}`, region: regions[i % 3]! }));
+    for (const t of trainees) await join_(url, created.id, t, created.joinCode);
+
+    /** Every acknowledged answer: trainee and round, with its real response time. */
+    const acknowledged: Array<{ participantId: string; round: number; wallMs: number }> = [];
+    for (let round = 0; round < 6; round++) {
+      const region = regions[round % 3]!;
+      const inject = (type: 'alert.start' | 'alert.end') =>
+        new Promise<void>((resolve, reject) => {
+          const instructor = connect(url, { auth: { sessionId: created.id, role: 'instructor', token: created.instructorToken }, transports: ['websocket'], reconnection: false, forceNew: true });
+          instructor.once('connect_error', reject);
+          instructor.once('connect', () =>
+            instructor.emit('inject', { event: type === 'alert.start' ? { type, region, threats: ['drone'] } : { type, region } }, (ack: Ack) => {
+              instructor.close();
+              if (ack.ok) resolve();
+              else reject(new Error(JSON.stringify(ack)));
+            }),
+          );
+        });
+      await inject('alert.start');
+      const here = trainees.filter((t) => t.region === region);
+      await until(() => here.every((t) => t.state === 'alerted'), `round ${round}: the alert on every phone in ${region}`);
+      // The first two answer and are acknowledged; the last answers as the server is killed.
+      for (const t of here.slice(0, 2)) {
+        const ack = (await t.socket!.emitWithAck('shelter', {})) as Ack;
+        expect(ack.ok, JSON.stringify(ack)).toBe(true);
+        acknowledged.push({ participantId: t.participantId!, round, wallMs: ack.responseWallMs! });
+      }
+      const last = here[2]!;
+      last.socket!.emit('shelter', {}, (ack: Ack) => {
+        if (ack.ok) acknowledged.push({ participantId: last.participantId!, round, wallMs: ack.responseWallMs! });
+      });
+      await new Promise((r) => setTimeout(r, Math.random() * 30));
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      for (const t of trainees) t.socket?.close();
+
+      ({ child, url } = await serve());
+      const snapshot = snapshotSchema.parse((await call(url, `/api/sessions/${created.id}`)).body);
+      expect(snapshot.session.resumed).toBe(true);
+      expect(snapshot.clock.playing).toBe(false);
+      expect(snapshot.regions[region]!.alert).not.toBeNull();
+      // The instructor's token still works: it reads the report, and every acknowledged answer is in it.
+      const report = drillReportSchema.parse((await call(url, `/api/sessions/${created.id}/report`, { token: created.instructorToken })).body);
+      expect(report.trainees).toBe(9);
+      // Each trainee's rows are its alerts in order: its n-th alert is round 3n + its region's place.
+      for (const a of acknowledged) {
+        const rows = report.rows.filter((r) => r.participantId === a.participantId);
+        expect(rows[Math.floor(a.round / 3)]?.responseWallMs, `${a.participantId} in round ${a.round}`).toBe(a.wallMs);
+      }
+      const roster = rosterSchema.parse((await call(url, `/api/sessions/${created.id}/roster`, { token: created.instructorToken })).body);
+      expect(roster.resumed).toBe(true);
+      expect(roster.participants.map((p) => p.name).sort()).toEqual(trainees.map((t) => t.name).sort());
+      // Trainees come back as themselves, in the state they were in.
+      for (const t of trainees) await join_(url, created.id, t, created.joinCode);
+      for (const t of here.slice(0, 2)) expect(t.state).toBe('sheltered');
+      expect((await call(url, `/api/sessions/${created.id}/control`, { method: 'POST', json: { action: 'speed', speed: 20 }, token: created.instructorToken })).status).toBe(200);
+      await inject('alert.end');
+      await until(() => here.every((t) => t.state === 'waiting' || t.state === 'missed'), `round ${round}: the all-clear`);
+    }
+    expect(acknowledged.length).toBeGreaterThanOrEqual(12);
+    for (const t of trainees) t.socket?.close();
+    child.kill('SIGKILL');
+  }, 120_000);
+});
