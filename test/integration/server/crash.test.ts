@@ -5,13 +5,14 @@
  * and acknowledged answer, the drill paused and marked as resumed, and the instructor's token
  * still valid. Trainees come back with their own id and secret.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connect, type SimClient } from '../../../client/sdk/index.ts';
+import { serveProcess, type ServerProcess } from '../../helpers/process.ts';
 import { drillReportSchema, rosterSchema, snapshotSchema, traineeStatusSchema } from '../../../server/contract/wire.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ars-crash-'));
@@ -21,22 +22,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function serve(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let output = '';
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-      const match = /serving on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]! });
-      }
-    });
-  });
+async function serve(): Promise<ServerProcess> {
+  const started = await serveProcess(['--data-dir', dir]);
+  children.push(started.child);
+  return started;
 }
 
 async function call(url: string, path: string, init: RequestInit & { json?: unknown; token?: string } = {}): Promise<{ status: number; body: unknown }> {
@@ -47,26 +36,30 @@ async function call(url: string, path: string, init: RequestInit & { json?: unkn
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-type Ack = { ok: boolean; alertAtMs?: number; responseWallMs?: number; error?: { code: string } };
-
 interface Trainee {
   name: string;
   region: string;
   participantId?: string;
   participantToken?: string;
-  socket?: Socket;
+  client?: SimClient;
   state?: string;
 }
 
+/** A trainee's phone, on the SDK: the first time with the join code, after a restart as itself. */
 function join_(url: string, sessionId: string, t: Trainee, joinCode: string): Promise<void> {
-  const auth = t.participantId ? { sessionId, role: 'trainee', participantId: t.participantId, participantToken: t.participantToken } : { sessionId, role: 'trainee', joinCode, name: t.name, region: t.region };
-  const socket = connect(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
-  t.socket = socket;
-  socket.on('welcome', (w: { participantId: string; participantToken: string }) => Object.assign(t, w));
-  socket.on('self', (s: unknown) => (t.state = traineeStatusSchema.parse(s).state));
+  const client = connect({
+    url,
+    sessionId,
+    role: 'trainee',
+    ...(t.participantId ? { participant: { participantId: t.participantId, participantToken: t.participantToken! } } : { joinCode, name: t.name, region: t.region }),
+    socket: { reconnection: false },
+  });
+  t.client = client;
+  client.welcome$.subscribe((w) => Object.assign(t, w));
+  client.self$.subscribe((s) => (t.state = traineeStatusSchema.parse(s).state));
   return new Promise((resolve, reject) => {
-    socket.once('self', () => resolve());
-    socket.once('connect_error', reject);
+    client.self$.subscribe(() => resolve());
+    client.error$.subscribe((e) => reject(new Error(e.message)));
   });
 }
 
@@ -94,35 +87,30 @@ describe('a drill survives SIGKILL', () => {
     const acknowledged: Array<{ participantId: string; round: number; wallMs: number }> = [];
     for (let round = 0; round < 6; round++) {
       const region = regions[round % 3]!;
-      const inject = (type: 'alert.start' | 'alert.end') =>
-        new Promise<void>((resolve, reject) => {
-          const instructor = connect(url, { auth: { sessionId: created.id, role: 'instructor', token: created.instructorToken }, transports: ['websocket'], reconnection: false, forceNew: true });
-          instructor.once('connect_error', reject);
-          instructor.once('connect', () =>
-            instructor.emit('inject', { event: type === 'alert.start' ? { type, region, threats: ['drone'] } : { type, region } }, (ack: Ack) => {
-              instructor.close();
-              if (ack.ok) resolve();
-              else reject(new Error(JSON.stringify(ack)));
-            }),
-          );
-        });
+      const inject = async (type: 'alert.start' | 'alert.end') => {
+        const instructor = connect({ url, sessionId: created.id, role: 'instructor', token: created.instructorToken, socket: { reconnection: false } });
+        await instructor.ready();
+        const ack = await instructor.inject(type === 'alert.start' ? { type, region, threats: ['drone'] } : { type, region });
+        instructor.close();
+        if (!ack.ok) throw new Error(JSON.stringify(ack));
+      };
       await inject('alert.start');
       const here = trainees.filter((t) => t.region === region);
       await until(() => here.every((t) => t.state === 'alerted'), `round ${round}: the alert on every phone in ${region}`);
       // The first two answer and are acknowledged; the last answers as the server is killed.
       for (const t of here.slice(0, 2)) {
-        const ack = (await t.socket!.emitWithAck('shelter', {})) as Ack;
+        const ack = await t.client!.shelter();
         expect(ack.ok, JSON.stringify(ack)).toBe(true);
-        acknowledged.push({ participantId: t.participantId!, round, wallMs: ack.responseWallMs! });
+        if (ack.ok) acknowledged.push({ participantId: t.participantId!, round, wallMs: ack.responseWallMs });
       }
       const last = here[2]!;
-      last.socket!.emit('shelter', {}, (ack: Ack) => {
-        if (ack.ok) acknowledged.push({ participantId: last.participantId!, round, wallMs: ack.responseWallMs! });
+      void last.client!.shelter().then((ack) => {
+        if (ack.ok) acknowledged.push({ participantId: last.participantId!, round, wallMs: ack.responseWallMs });
       });
       await new Promise((r) => setTimeout(r, Math.random() * 30));
       child.kill('SIGKILL');
       await once(child, 'exit');
-      for (const t of trainees) t.socket?.close();
+      for (const t of trainees) t.client?.close();
 
       ({ child, url } = await serve());
       const snapshot = snapshotSchema.parse((await call(url, `/api/sessions/${created.id}`)).body);
@@ -148,7 +136,7 @@ describe('a drill survives SIGKILL', () => {
       await until(() => here.every((t) => t.state === 'waiting' || t.state === 'missed'), `round ${round}: the all-clear`);
     }
     expect(acknowledged.length).toBeGreaterThanOrEqual(12);
-    for (const t of trainees) t.socket?.close();
+    for (const t of trainees) t.client?.close();
     child.kill('SIGKILL');
   }, 120_000);
 });

@@ -3,7 +3,7 @@
  * idempotency key), signed, after failures retried with backoff; the delivery log; refused
  * targets; and across a server process killed and started again on the same DATA_DIR.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { serveProcess } from '../../helpers/process.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,22 +93,7 @@ describe('webhooks across a restart', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'air-raid-sim-webhooks-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  function serve(): Promise<{ child: ChildProcess; url: string }> {
-    const child = spawn(process.execPath, ['server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--data-dir', dataDir, '--webhook-retry-ms', '4000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 20_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        output += d.toString();
-        const match = /serving on (http:\/\/\S+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve({ child, url: match[1]! });
-        }
-      });
-    });
-  }
+  const serve = () => serveProcess(['--data-dir', dataDir, '--webhook-retry-ms', '4000']);
 
   it('delivers what was pending when the process was killed, each change once, and the log is readable after', async () => {
     const receiver = await startReceiver(SECRET, 2);
