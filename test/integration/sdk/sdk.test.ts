@@ -59,6 +59,26 @@ async function watch(profile: FaultProfileInput | undefined, clientFaults?: Faul
 
 const ids = (events: readonly TimelineEvent[]) => events.map((e) => e.id);
 
+describe('the SDK and the virtual-time helper', () => {
+  it('yield the same night: all eighteen hours live at 3600x, event for event, and the same final state', async () => {
+    const virtual = await playNight({ positionMs: 0 });
+    const created = await createSession(server, { scenarioId: SEED, positionMs: 0, speed: 3600, autoplay: false });
+    const client = connect({ url: server.url, sessionId: created.id, token: created.instructorToken });
+    const events: TimelineEvent[] = [];
+    client.event$.subscribe((e) => events.push(e));
+    const ended = new Promise<void>((resolve) => client.clock$.subscribe((c) => !c.playing && c.positionMs >= c.durationMs && resolve()));
+    await client.ready();
+    await client.control({ action: 'play' });
+    await ended;
+    await until(() => events.length >= virtual.events.length, 'every event of the night');
+    expect(events.map((e) => [e.id, e.atMs, e.type])).toEqual(virtual.events.map((e) => [e.id, e.atMs, e.type]));
+    expect(virtual.events.length).toBeGreaterThan(800);
+    expect(client.state?.regions).toEqual(virtual.state.regions);
+    expect(client.state?.counters).toEqual(virtual.state.counters);
+    client.close();
+  }, 60_000);
+});
+
 describe('the SDK under faults', () => {
   it('yields each event once and in order despite duplicates, reordering, latency and a dropped stretch', async () => {
     const run = await watch({
