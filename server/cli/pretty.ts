@@ -6,7 +6,7 @@ import { styleText } from 'node:util';
 import { eventRegion, type ScenarioEvent } from '../domain/events.ts';
 import { regionByCode } from '../domain/regions/index.ts';
 import type { OpeningAlert } from '../domain/scenario.ts';
-import { formatLocalTime } from '../domain/time.ts';
+import { formatLocalTime, formatSince } from '../domain/time.ts';
 
 export interface PrettyOptions {
   readonly timeZone: string;
@@ -60,7 +60,3 @@ export function formatOpeningAlert(alert: OpeningAlert, options: PrettyOptions):
   return `${paint('bold', formatLocalTime(options.startMs, options.timeZone, true))}  ${paint('red', 'under alert'.padEnd(16))} ${name}  under alert since ${since}${source}`;
 }
 
-/** "2022-04-04 19:45" from an ISO time with offset, as people read it where it was written. */
-export function formatSince(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
-}

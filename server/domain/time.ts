@@ -167,3 +167,8 @@ export function resolveMoment(text: string, startMs: number, timeZone: string): 
   }
   return undefined;
 }
+
+/** "2022-04-04 19:45" from an ISO time with offset, as people read it where it was written. */
+export function formatSince(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}

@@ -8,8 +8,7 @@ import { foldEvents } from '../domain/reduce.ts';
 import { regionByCode } from '../domain/regions/index.ts';
 import type { Scenario } from '../domain/scenario.ts';
 import { initialState } from '../domain/state.ts';
-import { formatLocalTime, formatOffset } from '../domain/time.ts';
-import { formatSince } from '../cli/pretty.ts';
+import { formatLocalTime, formatOffset, formatSince } from '../domain/time.ts';
 
 export interface RegionAlertSummary {
   readonly region: string;
