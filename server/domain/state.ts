@@ -65,7 +65,7 @@ const zeroBy = <K extends string>(keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
 /** An alert on at position 0, as a loaded scenario states it in `initial.alerts`. */
-export interface OpeningAlert {
+export interface AlertAtStart {
   readonly region: string;
   readonly sinceMs: number;
   readonly threats: readonly ThreatKind[];
@@ -75,7 +75,7 @@ export interface OpeningAlert {
  * The night at position 0: every region calm, nothing launched, except the alerts the scenario
  * says were already on (a frontline oblast's alert can be months old when a night begins).
  */
-export function initialState(opening: readonly OpeningAlert[] = []): NightState {
+export function initialState(opening: readonly AlertAtStart[] = []): NightState {
   const alerts = new Map(opening.map((a) => [a.region, { sinceMs: a.sinceMs, threats: a.threats }]));
   return {
     regions: Object.fromEntries(

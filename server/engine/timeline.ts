@@ -5,7 +5,7 @@
  */
 import type { ScenarioEvent } from '../domain/events.ts';
 import { foldEvents } from '../domain/reduce.ts';
-import { initialState, type NightState, type OpeningAlert } from '../domain/state.ts';
+import { initialState, type AlertAtStart, type NightState } from '../domain/state.ts';
 
 /**
  * Events between two stored states. A checkpoint is a reference to an immutable state that
@@ -17,7 +17,7 @@ export const CHECKPOINT_INTERVAL = 64;
 
 export class Timeline {
   /** The timeline of a loaded scenario, starting from the alerts it says were already on. */
-  static of(scenario: { events: readonly ScenarioEvent[]; durationMs: number; initial: { alerts: readonly OpeningAlert[] } }): Timeline {
+  static of(scenario: { events: readonly ScenarioEvent[]; durationMs: number; initial: { alerts: readonly AlertAtStart[] } }): Timeline {
     return new Timeline(scenario.events, scenario.durationMs, CHECKPOINT_INTERVAL, initialState(scenario.initial.alerts));
   }
 

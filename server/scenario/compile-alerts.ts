@@ -15,6 +15,7 @@
  */
 import type { LocalizedText, ThreatKind } from '../domain/events.ts';
 import { requireRegion } from '../domain/regions/index.ts';
+import type { AlertAtStart } from '../domain/state.ts';
 import { formatOffset } from '../domain/time.ts';
 import type { Alerting } from '../domain/waves.ts';
 import { joinNotes, NOTES } from './notes.ts';
@@ -50,7 +51,7 @@ export interface RecordInput {
 
 export interface AlertInput {
   readonly model: ReadonlyMap<string, readonly ModelWindow[]>;
-  readonly opening: ReadonlyArray<{ region: string; sinceMs: number; threats: readonly ThreatKind[] }>;
+  readonly opening: readonly AlertAtStart[];
   readonly records: readonly RecordInput[];
   readonly explicit: readonly TimedEvent[];
   readonly alerting: Alerting;

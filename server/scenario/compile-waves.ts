@@ -17,8 +17,9 @@
  * that a source reports itself (an intercept's count, a hit) carries it as `source`.
  * Deterministic: the same file always compiles to the same events.
  */
-import type { InputEvent, LocalizedText, ThreatKind } from '../domain/events.ts';
+import type { InputEvent, LocalizedText } from '../domain/events.ts';
 import { REGIONS, requireRegion, type LonLat } from '../domain/regions/index.ts';
+import type { AlertAtStart } from '../domain/state.ts';
 import { formatOffset, formatOffsetMs, parseAt } from '../domain/time.ts';
 import { DEFAULT_LEAD_MINUTES, type Alerting, type Carrier, type PolandPractice, type Wave } from '../domain/waves.ts';
 import { compileAlerts, spreadMs, type ModelWindow, type RecordInput } from './compile-alerts.ts';
@@ -53,7 +54,7 @@ export interface CompileInput {
   readonly poland: PolandPractice;
   /** The file's own events, already timed: sourced alert times anchor compiled ones. */
   readonly explicit: readonly TimedEvent[];
-  readonly opening?: ReadonlyArray<{ region: string; sinceMs: number; threats: readonly ThreatKind[] }>;
+  readonly opening?: readonly AlertAtStart[];
   readonly records?: readonly RecordInput[];
 }
 
