@@ -93,7 +93,18 @@ describe('a drill in the browser', () => {
       return { width: c.width, height: c.height, data: Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data) };
     });
     expect(decodeQr(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height)?.data).toBe(link);
-    expect(await instructor.inputValue('[data-testid="instructor-link"]')).toMatch(/\/instructor#token=/);
+    const instructorLink = await instructor.inputValue('[data-testid="instructor-link"]');
+    expect(instructorLink).toMatch(/\/instructor#token=/);
+    // The instructor link opened on a projector (a fresh browser at 1920x1080) gets the console and its control.
+    const projector = await open({ width: 1920, height: 1080 });
+    await projector.goto(instructorLink);
+    await projector.waitForSelector(`[data-testid="join-code"]:text("${code}")`);
+    const room = await projector.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      codePx: parseFloat(getComputedStyle(document.querySelector('[data-testid="join-code"]')!).fontSize),
+    }));
+    expect(room.overflow).toBeLessThanOrEqual(0);
+    expect(room.codePx).toBeGreaterThanOrEqual(40);
 
     const [olena, petro, iryna] = await Promise.all([open({ width: 390, height: 844 }), open({ width: 390, height: 844 }), open({ width: 390, height: 844 })]);
     await joinAs(olena!, link, 'Olena', 'UA-32');
@@ -103,8 +114,8 @@ describe('a drill in the browser', () => {
     expect(await olena!.textContent('[data-testid="trainee-screen"]')).toMatch(/has not alerted Kyiv oblast yet/);
     await instructor.waitForSelector('[data-testid="count-joined"]:text("3")');
 
-    // The night's alert in Kyiv oblast reaches its two trainees, and only them.
-    await instructor.click('[data-action="play"]');
+    // The night's alert in Kyiv oblast reaches its two trainees, and only them (played from the projector's console).
+    await projector.click('[data-action="play"]');
     await olena!.waitForSelector('[data-testid="trainee-screen"][data-state="alerted"]');
     await petro!.waitForSelector('[data-testid="trainee-screen"][data-state="alerted"]');
     await instructor.click('[data-action="play"]'); // pause: the drill waits for the answers
