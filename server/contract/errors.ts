@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   /** The server is at a limit it shares among everyone (sessions, connections, parsing). */
   server_busy: 503,
   shutting_down: 503,
+  /** With several nodes: the session's owner is gone and no other node has taken it over yet. */
+  session_moving: 503,
   /** The memory set aside for uploaded scenarios is full. */
   storage_full: 507,
   /** Faults on demand (a session's fault profile): the compatible endpoints' injected failures. */

@@ -201,6 +201,17 @@ export class ReplayEngine {
     return this.timeline.slice(from, to);
   }
 
+  /**
+   * Puts the cursor back where another process left it (a session taken over after its owner
+   * died): the state is recomputed, nothing is emitted, and the events after it fall due as
+   * usual. Without this, a position equal to the last event's time would send that event twice.
+   */
+  restoreCursor(cursor: number): void {
+    this.cursorValue = Math.max(0, Math.min(cursor, this.timeline.length));
+    this.stateValue = this.timeline.stateAt(this.cursorValue);
+    this.reschedule();
+  }
+
   /** The state before the first event (alerts already on when the night begins). */
   get initialState(): NightState {
     return this.timeline.stateAt(0);

@@ -10,7 +10,7 @@ import { NULL_DRILL_STORE, type DrillStore, type LoadedDrill } from './drill-sto
 import { drillRegions } from './drill-regions.ts';
 import { secret } from './participants.ts';
 import { Bucket, DEFAULT_QUOTAS, JoinGuard, tooMany, type Quotas } from './quotas.ts';
-import { Session } from './session.ts';
+import { Session, type SessionJournal } from './session.ts';
 import type { SessionSink } from './sink.ts';
 
 /** Without anyone connected or calling for this long, a session is closed. */
@@ -39,6 +39,37 @@ export interface RegistryOptions {
   readonly maxSessions?: number;
   /** Where drills are kept (default: nowhere, they live in memory only). */
   readonly drills?: DrillStore;
+  /** With several nodes: told of each session run or dropped here, and its shared journal. */
+  readonly cluster?: RegistryCluster;
+}
+
+/** What is needed to build a session again, here or on another node. */
+export interface SessionSpec {
+  readonly id: string;
+  readonly kind: CreateSession['kind'];
+  readonly scenarioId: string;
+  readonly joinCode: string;
+  readonly instructorToken: string;
+  readonly speed: number;
+  readonly positionMs: number;
+  readonly autoplay: boolean;
+  readonly loop: boolean;
+  readonly feedTimes?: CreateSession['feedTimes'];
+  readonly regions: readonly string[];
+  readonly creator?: string;
+}
+
+export type StopReason = 'reaped' | 'erased' | 'closing' | 'released';
+
+export interface RegistryCluster {
+  /** A session now runs on this node (made here, or taken over). */
+  running(spec: SessionSpec, session: Session): void;
+  /**
+   * It stopped here: `reaped` (idle) and `erased` (deleted) end it everywhere; `closing` (this
+   * process shuts down) and `released` (another node owns it now) leave it for another node.
+   */
+  stopped(session: Session, why: StopReason): void;
+  journal(sessionId: string): SessionJournal;
 }
 
 /** A full server frees a slot when an idle session is reaped: about one reaper round. */
@@ -87,7 +118,7 @@ export class SessionRegistry {
       throw new ApiError('invalid_request', `positionMs is beyond the end of the scenario (${stored.scenario.durationMs})`);
     }
     const regions = request.kind === 'drill' ? drillRegions(stored.scenario, stored.timeline.stateAt(0), request.regions) : [];
-    const session = this.build({
+    const spec: SessionSpec = {
       id: randomBytes(9).toString('base64url'),
       kind: request.kind,
       scenarioId: request.scenarioId,
@@ -99,7 +130,8 @@ export class SessionRegistry {
       loop: request.loop,
       ...(request.feedTimes ? { feedTimes: request.feedTimes } : {}),
       regions,
-    });
+    };
+    const session = this.build(spec);
     if (session.drill) {
       const { positionMs, speed, playing, loop } = session.clock;
       this.drills.createDrill({
@@ -113,7 +145,7 @@ export class SessionRegistry {
         clock: { positionMs, speed, playing, loop },
       });
     }
-    this.track(session, creator);
+    this.track(session, creator, spec);
     return session;
   }
 
@@ -122,35 +154,35 @@ export class SessionRegistry {
    * their trainees, answers, injected events, join code and instructor token. Returns how many;
    * those whose scenario is gone are reported through `warn` and left in the store.
    */
-  restore(warn: (message: string) => void): number {
+  restore(warn: (message: string) => void, accept?: (drillId: string) => boolean): number {
     let n = 0;
     for (const kept of this.drills.loadDrills()) {
       if (!this.options.scenarios.get(kept.scenarioId)) {
         warn(`drill ${kept.id} not resumed: its scenario ${kept.scenarioId} is not loaded`);
         continue;
       }
-      const session = this.build({ ...kept, kind: 'drill', speed: kept.clock.speed, positionMs: kept.clock.positionMs, autoplay: false, loop: kept.clock.loop, restored: kept });
-      this.track(session, kept.creator);
+      if (accept && !accept(kept.id)) continue;
+      const spec: SessionSpec = { ...kept, kind: 'drill', speed: kept.clock.speed, positionMs: kept.clock.positionMs, autoplay: false, loop: kept.clock.loop };
+      const session = this.build({ ...spec, restored: kept });
+      this.track(session, kept.creator, spec);
       n += 1;
     }
     return n;
   }
 
-  private build(spec: {
-    id: string;
-    kind: CreateSession['kind'];
-    scenarioId: string;
-    joinCode: string;
-    instructorToken: string;
-    speed: number;
-    positionMs: number;
-    autoplay: boolean;
-    loop: boolean;
-    feedTimes?: CreateSession['feedTimes'];
-    regions: readonly string[];
-    restored?: LoadedDrill;
-  }): Session {
+  /**
+   * A session whose owner died, taken over by this node: built from its spec (and, for a drill,
+   * what the store kept), carrying on from the last item the old owner logged.
+   */
+  adopt(spec: SessionSpec, resume: { seq: number; cursor: number; positionMs: number; speed: number; playing: boolean; loop: boolean }, restored?: LoadedDrill): Session {
+    const session = this.build({ ...spec, positionMs: resume.positionMs, speed: resume.speed, autoplay: resume.playing, loop: resume.loop, ...(restored ? { restored } : {}) }, resume);
+    this.track(session, spec.creator ?? 'cluster', spec);
+    return session;
+  }
+
+  private build(spec: SessionSpec & { restored?: LoadedDrill }, resume?: { seq: number; cursor: number }): Session {
     const stored = this.options.scenarios.require(spec.scenarioId);
+    const cluster = this.options.cluster;
     return new Session({
       id: spec.id,
       kind: spec.kind,
@@ -165,6 +197,8 @@ export class SessionRegistry {
       ...(spec.feedTimes ? { feedTimes: spec.feedTimes } : {}),
       quotas: this.quotas,
       ...(this.options.logCapacity ? { logCapacity: this.options.logCapacity } : {}),
+      ...(cluster ? { journal: cluster.journal(spec.id) } : {}),
+      ...(resume ? { resume } : {}),
       ...(spec.kind === 'drill' ? { drill: { store: this.drills, regions: spec.regions, ...(spec.restored ? { restored: spec.restored } : {}) } } : {}),
       // Through the registry, so a sink swapped in later (the socket server) reaches every session.
       sink: {
@@ -179,7 +213,8 @@ export class SessionRegistry {
     });
   }
 
-  private track(session: Session, creator: string): void {
+  private track(session: Session, creator: string, spec: SessionSpec): void {
+    this.options.cluster?.running({ ...spec, creator }, session);
     this.byId.set(session.id, session);
     this.byJoinCode.set(session.joinCode, session);
     this.byCreator.set(creator, (this.byCreator.get(creator) ?? 0) + 1);
@@ -188,7 +223,7 @@ export class SessionRegistry {
 
   /** The instructor deletes a drill: its clients are let go and everything kept of it is erased. */
   erase(session: Session): void {
-    this.remove(session);
+    this.remove(session, 'erased');
     this.drills.deleteDrill(session.id);
     this.sink.ended(session.id, 'the instructor deleted this drill');
   }
@@ -243,9 +278,10 @@ export class SessionRegistry {
     return [...this.byId.values()];
   }
 
-  remove(session: Session): void {
+  remove(session: Session, why: StopReason = 'reaped'): void {
     session.dispose();
     if (!this.byId.delete(session.id)) return;
+    this.options.cluster?.stopped(session, why);
     this.byJoinCode.delete(session.joinCode);
     const creator = this.creatorOf.get(session.id);
     this.creatorOf.delete(session.id);
@@ -271,7 +307,7 @@ export class SessionRegistry {
 
   close(): void {
     clearInterval(this.reaper);
-    for (const session of this.byId.values()) this.remove(session);
+    for (const session of this.byId.values()) this.remove(session, 'closing');
   }
 
   private newJoinCode(): string {

@@ -44,8 +44,29 @@ export interface SessionOptions {
   /** How the compatible feeds and CAP date things: the replay's present as now, or the night's own times. */
   readonly feedTimes?: FeedTimes;
   readonly quotas?: Quotas;
+  /**
+   * Where each broadcast item is also written, with where the engine stood, before it is sent:
+   * with several nodes, the shared log that lets any node resume a client and lets another node
+   * take the session over (cluster/stream-log.ts). Absent in one process.
+   */
+  readonly journal?: SessionJournal;
+  /** Taken over from another node: the last item's seq and the engine's cursor then. */
+  readonly resume?: { readonly seq: number; readonly cursor: number };
   /** Drills: where they are kept, the regions trainees may pick, and (on restart) what was kept. */
   readonly drill?: { readonly store: DrillStore; readonly regions: readonly string[]; readonly restored?: LoadedDrill };
+}
+
+/** Where the engine stood when an item was broadcast: enough to carry on from it elsewhere. */
+export interface JournalMark {
+  readonly cursor: number;
+  readonly clock: ClockState;
+}
+
+export interface SessionJournal {
+  /** A broadcast item (events or a clock), in seq order. */
+  item(message: LoggedMessage, mark: JournalMark): void;
+  /** The state was replaced after item `seq` (a seek, a step back, a loop). */
+  jump(seq: number, mark: JournalMark): void;
 }
 
 /** What feeds derived from the night (compatible APIs, CAP) read: they fold it themselves. */
@@ -120,6 +141,10 @@ export class Session {
         })
       : undefined;
     if (restored) this.drill!.restore(restored);
+    if (options.resume) {
+      this.seq = options.resume.seq;
+      this.engine.restoreCursor(options.resume.cursor);
+    }
     this.subscription = this.engine.output$.subscribe((output) => this.onOutput(output));
     if (options.autoplay) this.engine.apply({ action: 'play' });
   }
@@ -289,6 +314,10 @@ export class Session {
     this.engine.apply({ action: 'seek', positionMs });
   }
 
+  private mark(): JournalMark {
+    return { cursor: this.engine.cursor, clock: this.engine.clock };
+  }
+
   private saveClock(): void {
     const { positionMs, speed, playing, loop } = this.engine.clock;
     this.drill?.store.saveClock(this.id, { positionMs, speed, playing, loop });
@@ -300,6 +329,7 @@ export class Session {
       case 'events': {
         const events: TimelineEvent[] = output.events.map((e) => ({ ...e, seq: ++this.seq }));
         this.log.append({ kind: 'events', events });
+        this.options.journal?.item({ kind: 'events', events }, this.mark());
         // Only the last RECENT_EVENTS can matter; a long batch is not spread into push().
         for (const e of events.length > RECENT_EVENTS ? events.slice(-RECENT_EVENTS) : events) this.recentBroadcast.push(e);
         if (this.recentBroadcast.length > RECENT_EVENTS * 2) this.recentBroadcast = this.recentBroadcast.slice(-RECENT_EVENTS);
@@ -314,12 +344,14 @@ export class Session {
       case 'clock': {
         const clock: ClockMessage = { ...output.clock, seq: ++this.seq };
         this.log.append({ kind: 'clock', clock });
+        this.options.journal?.item({ kind: 'clock', clock }, this.mark());
         sink.clock(this.id, clock);
         this.saveClock();
         break;
       }
       case 'jump':
         this.log.barrier(this.seq);
+        this.options.journal?.jump(this.seq, this.mark());
         this.recentBroadcast = [];
         sink.snapshot(this.id, this.snapshot());
         this.drill?.alertsChanged();

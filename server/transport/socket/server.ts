@@ -6,24 +6,22 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import { ApiError, parseOr, type ErrorBody } from '../../contract/errors.ts';
-import { controlSchema, injectSchema, postSchema } from '../../contract/session.ts';
+import { ApiError, type ErrorBody } from '../../contract/errors.ts';
 import type { FaultProfile } from '../../contract/faults.ts';
-import { handshakeSchema, shelterSchema, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../contract/socket.ts';
+import { handshakeSchema, type Ack, type ClientToServerEvents, type Handshake, type ServerToClientEvents } from '../../contract/socket.ts';
+import type { CallName, Opening } from '../../sessions/calls.ts';
+import type { LoggedMessage } from '../../sessions/item-log.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
-import { authorize, type Action, type Actor } from '../../sessions/rules.ts';
-import type { Session } from '../../sessions/session.ts';
-import { admit } from './handshake.ts';
+import { admit } from '../../sessions/rules.ts';
+import { parseHandshake } from './handshake.ts';
+import { localPort, type SessionPort } from './port.ts';
 import { DEFAULT_SOCKET_LIMITS, TRANSPORT_MAX_BYTES, floodCounter, messageLimiter, type SocketLimits } from './limits.ts';
 import type { SessionFaults } from '../../faults/session-faults.ts';
 import { joinWithFaults } from './faults.ts';
 import { instructorRoom, regionRoom, socketSink, traineeRoom } from './sink.ts';
 
 interface SocketData {
-  session: Session;
-  actor: Actor;
-  /** Set for a trainee who has just joined: sent first, so it can come back as itself. */
-  welcome?: { participantId: string; participantToken: string };
+  port: SessionPort;
   /** Set when the packet being decoded is refused before it is read (too large, binary). */
   refused: ApiError | undefined;
   address: string;
@@ -40,6 +38,26 @@ export interface SocketServerOptions {
   readonly cors?: { origin: string | string[] };
   /** Faults on demand: wraps the sink, and serves clients that bring their own profile. */
   readonly faults?: SessionFaults;
+  /** With several nodes: sessions run by another node, and the shared log of this node's own. */
+  readonly cluster?: SocketCluster;
+}
+
+export interface SocketCluster {
+  /** Admits a client to a session another node runs; throws `session_not_found` if none does. */
+  admit(handshake: Handshake, address: string): Promise<SessionPort>;
+  /** Items a session run here missed before this node took it over. */
+  missedSince(sessionId: string, lastSeq: number): Promise<LoggedMessage[] | undefined>;
+}
+
+function sendOpening(socket: SimSocket, opening: Opening): void {
+  if (opening.self) socket.emit('self', opening.self);
+  if (opening.missed) {
+    for (const message of opening.missed) {
+      if (message.kind === 'events') socket.emit('events', [...message.events]);
+      else socket.emit('clock', message.clock);
+    }
+  } else if (opening.snapshot) socket.emit('snapshot', opening.snapshot);
+  if (opening.roster) socket.emit('roster', opening.roster);
 }
 
 /** How often connections are checked for a client that has stopped reading. */
@@ -78,44 +96,59 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   addSecurityHeaders(httpServer);
 
   io.use((socket, next) => {
-    try {
-      const address = socket.handshake.address;
-      const admission = admit(socket.handshake.auth, registry, address);
-      registry.connected(address);
-      socket.data = { session: admission.session, actor: admission.actor, refused: undefined, address };
-      const participant = admission.actor.participant;
-      if (admission.isNew && participant) socket.data.welcome = { participantId: participant.participantId, participantToken: participant.token };
-      next();
-    } catch (error) {
+    const address = socket.handshake.address;
+    const refuse = (error: unknown) => {
       const refused = error instanceof ApiError ? error : new ApiError('internal', 'the connection could not be admitted');
       const err = new Error(refused.message) as Error & { data: unknown };
       err.data = refused.toBody();
       next(err);
+    };
+    const admitted = (port: SessionPort) => {
+      socket.data = { port, refused: undefined, address };
+      next();
+    };
+    try {
+      const handshake = parseHandshake(socket.handshake.auth);
+      if (registry.get(handshake.sessionId) || !options.cluster) {
+        const admission = admit(handshake, registry, address);
+        registry.connected(address);
+        return admitted(localPort(admission, options.cluster ? (id, seq) => options.cluster!.missedSince(id, seq) : undefined));
+      }
+      registry.connected(address);
+      options.cluster.admit(handshake, address).then(admitted, (error: unknown) => {
+        registry.released(address);
+        refuse(error);
+      });
+    } catch (error) {
+      refuse(error);
     }
   });
 
   io.on('connection', (rawSocket) => {
     const socket = rawSocket as SimSocket;
-    const { session, actor } = socket.data;
-    const { role, participant } = actor;
+    const { port } = socket.data;
+    const { actor } = port;
+    const sessionId = port.sessionId;
     const handshake = admittedHandshake(socket.handshake.auth);
 
-    // Joining the room and sending what the client lacks happen in one synchronous step, so no
-    // broadcast can fall between them: nothing is missed, nothing arrives twice.
-    joinWithFaults(socket, session.id, handshake.faults, options.faults);
-    if (role === 'instructor') void socket.join(instructorRoom(session.id));
-    if (participant) void socket.join([regionRoom(session.id, participant.region), traineeRoom(session.id, participant.participantId)]);
-    session.connect(participant);
-    if (socket.data.welcome) socket.emit('welcome', socket.data.welcome);
-    if (participant) socket.emit('self', session.traineeStatus(participant));
-    const missed = typeof handshake.lastSeq === 'number' ? session.missedSince(handshake.lastSeq) : undefined;
-    if (missed) {
-      for (const message of missed) {
-        if (message.kind === 'events') socket.emit('events', [...message.events]);
-        else socket.emit('clock', message.clock);
-      }
-    } else socket.emit('snapshot', session.snapshot());
-    if (role === 'instructor' && session.drill) socket.emit('roster', session.roster());
+    // Joining the rooms comes before what the client lacks is computed, so no broadcast can fall
+    // between them; for a session run here it is one synchronous step (nothing arrives twice),
+    // for one run elsewhere the client drops by seq what it is sent twice.
+    joinWithFaults(socket, sessionId, handshake.faults, options.faults);
+    if (actor.role === 'instructor') void socket.join(instructorRoom(sessionId));
+    if (actor.participantId && actor.region) void socket.join([regionRoom(sessionId, actor.region), traineeRoom(sessionId, actor.participantId)]);
+    port.enter();
+    if (port.welcome) socket.emit('welcome', port.welcome);
+    const opening = port.opening(handshake.lastSeq);
+    if (opening instanceof Promise) {
+      opening.then(
+        (o) => sendOpening(socket, o),
+        (error: unknown) => {
+          logger.warn({ err: error, session: sessionId }, 'opening a remote session failed; client disconnected');
+          socket.disconnect(true);
+        },
+      );
+    } else sendOpening(socket, opening);
 
     // Packets are measured in bytes before they are decoded; one too large, or binary (the
     // protocol is JSON text), is refused with a typed error, and counts like any message.
@@ -135,7 +168,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     const refuse = (ack: ((result: Ack) => void) | undefined, error: ApiError) => {
       ack?.(failure(error));
       flood.consume(socket.id).catch(() => {
-        logger.warn({ session: session.id, socket: socket.id }, 'flooding client disconnected');
+        logger.warn({ session: sessionId, socket: socket.id }, 'flooding client disconnected');
         socket.disconnect(true);
       });
     };
@@ -149,50 +182,26 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
         .catch(() => refuse(ack, ApiError.busy('rate_limited', `at most ${limits.messagesPerSecond} messages a second`, 1)));
     });
 
-    const handle = <T extends object>(name: string, args: unknown[], work: () => T) => {
+    const answer = (name: string, ack: ((result: Ack) => void) | undefined, error: unknown) => {
+      if (!(error instanceof ApiError)) logger.error({ err: error, session: sessionId, message: name }, 'socket message failed');
+      ack?.(failure(error));
+    };
+    const handle = (name: CallName, args: unknown[]) => {
       const ack = ackOf(args);
+      const payload = typeof args[0] === 'function' ? undefined : args[0];
       try {
-        const result = work();
-        ack?.({ ok: true, ...result });
+        const result = port.call(name, payload);
+        if (result instanceof Promise) result.then((r) => ack?.({ ok: true, ...r }), (error: unknown) => answer(name, ack, error));
+        else ack?.({ ok: true, ...result });
       } catch (error) {
-        if (!(error instanceof ApiError)) logger.error({ err: error, session: session.id, message: name }, 'socket message failed');
-        ack?.(failure(error));
+        answer(name, ack, error);
       }
     };
-    const may = (action: Action) => authorize(actor, action, session);
-
-    socket.on('control', (...args: unknown[]) =>
-      handle('control', args, () => {
-        may('control');
-        return { clock: session.control(parseOr(controlSchema, args[0], 'invalid_control', 'control')) };
-      }),
-    );
-    socket.on('inject', (...args: unknown[]) =>
-      handle('inject', args, () => {
-        may('inject');
-        const { event } = parseOr(injectSchema, args[0], 'invalid_request', 'inject: send { event: { type, ... } }');
-        return { event: session.inject(event) };
-      }),
-    );
-    socket.on('shelter', (...args: unknown[]) =>
-      handle('shelter', args, () => {
-        may('shelter');
-        parseOr(shelterSchema, typeof args[0] === 'function' ? undefined : args[0], 'invalid_request', 'shelter report');
-        const { alertAtMs, responseMs, responseWallMs } = session.shelter(participant!);
-        return { alertAtMs, responseMs: responseMs!, responseWallMs: responseWallMs! };
-      }),
-    );
-    socket.on('post', (...args: unknown[]) =>
-      handle('post', args, () => {
-        may('post');
-        const { text, region } = parseOr(postSchema, args[0], 'invalid_request', 'post: send { text, region? }');
-        return { message: session.post(text, region) };
-      }),
-    );
+    for (const name of ['control', 'inject', 'shelter', 'post'] as const) socket.on(name, (...args: unknown[]) => handle(name, args));
 
     socket.on('disconnect', () => {
       registry.released(socket.data.address);
-      session.disconnect(participant);
+      port.leave();
       limiter.delete(socket.id).catch(() => {});
     });
   });
