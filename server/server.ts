@@ -25,6 +25,8 @@ import { socketFaultHooks } from './transport/socket/faults.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
 import { SessionWebhooks } from './webhooks/session-webhooks.ts';
 import { SqliteWebhookStore } from './webhooks/store.ts';
+import { ClusterNode } from './cluster/node.ts';
+import { sessionRoom } from './transport/socket/sink.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -62,6 +64,15 @@ export interface ServerOptions {
   readonly dataDir?: string;
   /** `full`: an fsync per commit (survives power cuts too), see storage/database.ts. */
   readonly dataSync?: 'normal' | 'full';
+  /**
+   * Several nodes (`REDIS_URL`): broadcasts through Redis Streams, one owner per session, any
+   * node serving any client (cluster/node.ts). Absent: one process, nothing else to run.
+   */
+  readonly redisUrl?: string;
+  /** Where the other nodes reach this one (`ADVERTISE_URL`); default http://127.0.0.1:<port>. */
+  readonly advertiseUrl?: string;
+  /** A session's owner lease (default 3 s): tests shorten it. */
+  readonly leaseMs?: number;
 }
 
 export interface RunningServer {
@@ -89,6 +100,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await scenarios.loadFolders(options.scenarioDirs ?? [`${PROJECT_ROOT}scenarios`], (message) => logger.warn(message));
   const db = options.dataDir ? openDatabase({ dir: options.dataDir, ...(options.dataSync ? { sync: options.dataSync } : {}) }) : openMemoryDatabase();
   const drills = new SqliteDrillStore(db);
+  const cluster = options.redisUrl ? await ClusterNode.connect({ redisUrl: options.redisUrl, logger, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) }) : undefined;
   await scenarios.restoreUploads(drills, parsePool, (message) => logger.warn(message));
   const registry = new SessionRegistry({
     drills,
@@ -98,8 +110,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.sessionLogCapacity ? { logCapacity: options.sessionLogCapacity } : {}),
     ...(options.quotas ? { quotas: options.quotas } : {}),
     ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
+    ...(cluster ? { cluster } : {}),
   });
-  const resumed = registry.restore((message) => logger.warn(message));
+  // With several nodes, kept drills are taken over one by one by whichever node gets the lease.
+  cluster?.attach(registry, drills);
+  const resumed = cluster ? 0 : registry.restore((message) => logger.warn(message));
   if (resumed) logger.info({ drills: resumed }, 'drills resumed, paused, from the data folder');
   let shuttingDown = false;
   const dispatcher = new WebhookDispatcher({ store: new SqliteWebhookStore(db), logger, allowedHosts: options.webhookAllowedHosts ?? [], ...options.webhookDelivery });
@@ -123,11 +138,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
     ...(options.compat ? { compat: options.compat } : {}),
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+    ...(cluster ? { cluster: { internal: cluster.internalRoutes(), forward: cluster.forward() } } : {}),
   });
   const http = createServer(app);
   const cors = socketCors(options.corsOrigins ?? []);
-  const io = attachSocketServer(http, { registry, logger, ...(options.socketLimits ? { limits: options.socketLimits } : {}), ...(cors ? { cors } : {}), faults });
+  const io = attachSocketServer(http, {
+    registry,
+    logger,
+    ...(options.socketLimits ? { limits: options.socketLimits } : {}),
+    ...(cors ? { cors } : {}),
+    faults,
+    ...(cluster ? { cluster: cluster.remote, adapter: cluster.adapter() } : {}),
+  });
   ioRef = io;
+  if (cluster) {
+    // Closing the transport (not a server-side disconnect) makes clients reconnect by themselves.
+    cluster.onReleased = (id) => {
+      for (const socketId of io.of('/').adapter.rooms.get(sessionRoom(id)) ?? []) io.of('/').sockets.get(socketId)?.conn.close();
+    };
+  }
   registry.sink = webhooks.tee(registry.sink);
   dispatcher.start();
 
@@ -139,6 +168,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   });
   const port = (http.address() as AddressInfo).port;
+  await cluster?.start(options.advertiseUrl ?? `http://127.0.0.1:${port}`);
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}`;
   logger.info({ url, scenarios: scenarios.list().map((s) => s.id) }, 'air-raid-sim listening');
 
@@ -147,7 +177,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     closing ??= (async () => {
       shuttingDown = true;
       logger.info({ reason }, 'shutting down');
-      io.emit('bye', { reason });
+      // This node's clients only: with several nodes the others keep serving theirs.
+      io.local.emit('bye', { reason });
+      await cluster?.close();
       // The deadline is armed first: closing socket.io also closes the HTTP server, which waits
       // for every request, and a client can keep one open for ever by never finishing its body.
       const grace = setTimeout(() => http.closeAllConnections(), options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS).unref();
@@ -158,6 +190,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       http.closeIdleConnections();
       await Promise.all([httpClosed, ioClosed, parsePool.close(), dispatcher.stop()]);
       drills.close(); // closes the database the webhook store shares
+      await cluster?.disconnect();
       clearTimeout(grace);
       logger.info('stopped');
     })();

@@ -174,13 +174,13 @@ export class SessionRegistry {
    * A session whose owner died, taken over by this node: built from its spec (and, for a drill,
    * what the store kept), carrying on from the last item the old owner logged.
    */
-  adopt(spec: SessionSpec, resume: { seq: number; cursor: number; positionMs: number; speed: number; playing: boolean; loop: boolean }, restored?: LoadedDrill): Session {
+  adopt(spec: SessionSpec, resume: { seq: number; cursor: number | undefined; positionMs: number; speed: number; playing: boolean; loop: boolean }, restored?: LoadedDrill): Session {
     const session = this.build({ ...spec, positionMs: resume.positionMs, speed: resume.speed, autoplay: resume.playing, loop: resume.loop, ...(restored ? { restored } : {}) }, resume);
     this.track(session, spec.creator ?? 'cluster', spec);
     return session;
   }
 
-  private build(spec: SessionSpec & { restored?: LoadedDrill }, resume?: { seq: number; cursor: number }): Session {
+  private build(spec: SessionSpec & { restored?: LoadedDrill }, resume?: { seq: number; cursor: number | undefined }): Session {
     const stored = this.options.scenarios.require(spec.scenarioId);
     const cluster = this.options.cluster;
     return new Session({

@@ -51,7 +51,7 @@ export interface SessionOptions {
    */
   readonly journal?: SessionJournal;
   /** Taken over from another node: the last item's seq and the engine's cursor then. */
-  readonly resume?: { readonly seq: number; readonly cursor: number };
+  readonly resume?: { readonly seq: number; readonly cursor: number | undefined };
   /** Drills: where they are kept, the regions trainees may pick, and (on restart) what was kept. */
   readonly drill?: { readonly store: DrillStore; readonly regions: readonly string[]; readonly restored?: LoadedDrill };
 }
@@ -143,7 +143,9 @@ export class Session {
     if (restored) this.drill!.restore(restored);
     if (options.resume) {
       this.seq = options.resume.seq;
-      this.engine.restoreCursor(options.resume.cursor);
+      // Clients up to date resume from here; older ones get the earlier items from the shared log.
+      if (this.seq > 0) this.log.barrier(this.seq - 1);
+      if (options.resume.cursor !== undefined) this.engine.restoreCursor(options.resume.cursor);
     }
     this.subscription = this.engine.output$.subscribe((output) => this.onOutput(output));
     if (options.autoplay) this.engine.apply({ action: 'play' });

@@ -56,6 +56,9 @@ interface ServeOptions {
   compatTimes: 'present' | 'original';
   webhookAllowedHosts?: string;
   webhookRetryMs: number;
+  redisUrl?: string;
+  advertiseUrl?: string;
+  leaseMs?: number;
 }
 
 /** `npm start` on a fresh clone: build the page first if it has never been built. */
@@ -96,6 +99,9 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--sessions-per-address <n>', 'sessions one address may run at once').env('SESSIONS_PER_ADDRESS').argParser(count).default(20))
     .addOption(new Option('--data-dir <dir>', 'folder of the database that keeps drills, uploaded scenarios and webhooks (created on first run)').env('DATA_DIR').default('./data'))
     .addOption(new Option('--data-sync <mode>', 'normal: commits survive a crash; full: an fsync per commit, they survive a power cut too').env('DATA_SYNC').choices(['normal', 'full']).default('normal'))
+    .addOption(new Option('--redis-url <url>', 'run as one node of several sharing this Redis (5 or newer): any node serves any session; off by default').env('REDIS_URL'))
+    .addOption(new Option('--advertise-url <url>', 'with --redis-url: where the other nodes reach this one (default http://127.0.0.1:<port>, right for one machine)').env('ADVERTISE_URL'))
+    .addOption(new Option('--lease-ms <ms>', "with --redis-url: a session's owner lease; a dead owner is replaced after about this long").env('LEASE_MS').argParser(count).hideHelp())
     .addOption(new Option('--log-level <level>', 'log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (options: ServeOptions) => {
       process.env.LOG_LEVEL = options.logLevel;
@@ -123,6 +129,9 @@ export function registerServe(program: Command): void {
         corsOrigins: parseOrigins(options.corsOrigins),
         webhookAllowedHosts: (options.webhookAllowedHosts ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
         webhookDelivery: { baseDelayMs: options.webhookRetryMs },
+        ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+        ...(options.advertiseUrl ? { advertiseUrl: options.advertiseUrl } : {}),
+        ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
         compat: {
           tokens: (options.compatTokens ?? '').split(',').map((t) => t.trim()).filter(Boolean),
           realRateLimits: options.compatRateLimits === 'on',

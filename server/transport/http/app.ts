@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { regionByCode } from '../../domain/regions/index.ts';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -54,6 +54,8 @@ export interface AppOptions {
   readonly webhooks?: SessionWebhooks;
   /** Where the compatible feed's webhook deliveries are queued. */
   readonly compatDeliver?: WebhookDispatcher;
+  /** With several nodes: the calls other nodes make here, and requests passed to a session's owner. */
+  readonly cluster?: { readonly internal: Router; readonly forward: RequestHandler };
 }
 
 /** Generous for a classroom behind one address, small enough that a loop cannot flood the server. */
@@ -63,6 +65,8 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Node-to-node calls, before the request log: they carry the nodes' shared secret.
+  if (options.cluster) app.use('/internal/cluster', options.cluster.internal);
   app.use(pinoHttp({ logger: options.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use(
     helmet({
@@ -84,6 +88,7 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   app.use((_req, _res, next) => next(options.isShuttingDown?.() ? new ApiError('shutting_down', 'the server is shutting down') : undefined));
+  if (options.cluster) app.use(options.cluster.forward);
 
   const cors = corsMiddleware(options.corsOrigins ?? []);
   const api = express.Router();

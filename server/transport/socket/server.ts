@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { ApiError, type ErrorBody } from '../../contract/errors.ts';
 import type { FaultProfile } from '../../contract/faults.ts';
 import { handshakeSchema, type Ack, type ClientToServerEvents, type Handshake, type ServerToClientEvents } from '../../contract/socket.ts';
@@ -40,6 +40,8 @@ export interface SocketServerOptions {
   readonly faults?: SessionFaults;
   /** With several nodes: sessions run by another node, and the shared log of this node's own. */
   readonly cluster?: SocketCluster;
+  /** socket.io's adapter across nodes (the Redis Streams adapter); absent: this process's rooms. */
+  readonly adapter?: ServerOptions['adapter'];
 }
 
 export interface SocketCluster {
@@ -88,6 +90,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     // Resume is the protocol's own (lastSeq), so socket.io's connection-state recovery stays off.
     maxHttpBufferSize: TRANSPORT_MAX_BYTES,
     ...(options.cors ? { cors: options.cors } : {}),
+    ...(options.adapter ? { adapter: options.adapter } : {}),
   });
   registry.sink = options.faults ? options.faults.wrap(socketSink(io)) : socketSink(io);
   const limiter = messageLimiter(limits);

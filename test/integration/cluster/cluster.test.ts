@@ -1,0 +1,142 @@
+/**
+ * Several nodes on one Redis, as real processes: three `serve --redis-url` nodes, clients spread
+ * over them directly or through a balancer. Every client of a session gets the same items in the
+ * same order whichever node it is on; a control sent to a node that does not run the session
+ * takes effect; when the node that runs it is killed (SIGKILL) another takes it over within 5 s,
+ * its clients reconnect through the balancer, and every client ends with the same items.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type SimClient } from '../../../client/sdk/index.ts';
+import { startBalancer, type Balancer } from '../../helpers/balancer.ts';
+import { serveProcess, type ServerProcess } from '../../helpers/process.ts';
+import { startRedis, type TestRedis } from '../../helpers/redis.ts';
+import { until } from '../../helpers/server.ts';
+import { snapshotSchema } from '../../../server/contract/wire.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ars-cluster-'));
+let redis: TestRedis;
+let nodes: ServerProcess[] = [];
+let balancer: Balancer;
+const children: ChildProcess[] = [];
+
+async function node(i: number): Promise<ServerProcess> {
+  const env = { ...process.env, REDIS_URL: redis.url, CONNECTIONS_PER_ADDRESS: '2000', CONNECTIONS_PER_SECOND: '2000', SESSIONS_PER_ADDRESS: '100' };
+  const started = await serveProcess(['--data-dir', join(dir, `node-${i}`)], env);
+  children.push(started.child);
+  return started;
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  nodes = await Promise.all([0, 1, 2].map(node));
+  balancer = await startBalancer(nodes.map((n) => ({ host: '127.0.0.1', port: Number(new URL(n.url).port) })));
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await balancer?.close();
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Created {
+  id: string;
+  instructorToken: string;
+}
+
+async function create(url: string, body: object): Promise<Created> {
+  const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.status).toBe(201);
+  return (await response.json()) as Created;
+}
+
+/** A viewer that keeps the seq and kind of every item it is handed, and whether the night ended. */
+class Watcher {
+  readonly items: string[] = [];
+  readonly at: number[] = [];
+  gaps = 0;
+  ended = false;
+  snapshots = 0;
+  readonly client: SimClient;
+  constructor(url: string, sessionId: string) {
+    this.client = connect({ url, sessionId, fold: false, socket: { reconnectionDelay: 100, reconnectionDelayMax: 500 } });
+    this.client.snapshot$.subscribe(() => (this.snapshots += 1));
+    this.client.event$.subscribe((e) => {
+      this.items.push(`${e.seq}:${e.id}`);
+      this.at.push(Date.now());
+    });
+    this.client.clock$.subscribe((c) => {
+      this.items.push(`${c.seq}:clock`);
+      this.at.push(Date.now());
+      if (!c.playing && c.positionMs >= c.durationMs) this.ended = true;
+    });
+    this.client.gap$.subscribe(() => (this.gaps += 1));
+  }
+}
+
+describe('three nodes on one Redis', () => {
+  it('gives 300 clients spread over the nodes the same items, and obeys a control sent to a node that does not run the session', async () => {
+    const session = await create(nodes[0]!.url, { scenarioId: '2025-12-06-barrage', speed: 3600, autoplay: false });
+    const watchers = Array.from({ length: 300 }, (_, i) => new Watcher(nodes[i % 3]!.url, session.id));
+    try {
+      await until(() => watchers.every((w) => w.snapshots === 1), 'every client to get its snapshot', 30_000);
+      const instructor = connect({ url: nodes[2]!.url, sessionId: session.id, role: 'instructor', token: session.instructorToken, fold: false });
+      await until(() => instructor.lastSeq !== undefined, 'the instructor to connect to a node that does not run the session', 10_000);
+      const played = await instructor.control({ action: 'play' });
+      expect(played.ok && played.clock.playing).toBe(true);
+      await until(() => watchers.every((w) => w.ended), 'the night to end for every client', 60_000);
+      instructor.close();
+      const reference = watchers[0]!.items;
+      expect(reference.length).toBeGreaterThan(100);
+      const seqs = reference.map((item) => Number(item.split(':')[0]));
+      expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i)); // no gap
+      for (const w of watchers) {
+        expect(w.items).toEqual(reference);
+        expect(w.gaps).toBe(0);
+      }
+    } finally {
+      for (const w of watchers) w.client.close();
+    }
+  }, 120_000);
+
+  it('moves a session to another node within 5 s when its node is killed; every client ends with the same items', async () => {
+    const owner = nodes[1]!;
+    const session = await create(owner.url, { scenarioId: '2025-12-06-barrage', speed: 2400, autoplay: false });
+    const watchers = Array.from({ length: 30 }, () => new Watcher(balancer.url, session.id));
+    try {
+      await until(() => watchers.every((w) => w.snapshots === 1), 'every client to get its snapshot', 30_000);
+      const played = await fetch(`${nodes[0]!.url}/api/sessions/${session.id}/control`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${session.instructorToken}` },
+        body: JSON.stringify({ action: 'play' }),
+      });
+      expect(played.status).toBe(200);
+      await until(() => watchers.every((w) => w.items.length > 20), 'every client to get items', 30_000);
+      const killedAt = Date.now();
+      owner.child.kill('SIGKILL');
+      // Another node answers for the session, playing, once it has taken it over.
+      let resumedAt = 0;
+      while (!resumedAt && Date.now() - killedAt < 15_000) {
+        const response = await fetch(`${nodes[0]!.url}/api/sessions/${session.id}`).catch(() => undefined);
+        if (response?.status === 200 && snapshotSchema.parse(await response.json()).clock.playing) resumedAt = Date.now();
+        else await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(resumedAt - killedAt).toBeLessThan(5000);
+      if (process.env.CLUSTER_DEBUG) console.log('taken over after', resumedAt - killedAt, 'ms');
+      await until(() => watchers.every((w) => w.ended), 'the night to end for every client', 90_000);
+      const reference = watchers[0]!.items;
+      if (process.env.CLUSTER_DEBUG) console.log('ended after', Date.now() - killedAt, 'ms', reference.length, 'items', watchers.map((w) => `${w.client.stats.connects}/${w.snapshots}/${w.gaps}`).join(' '));
+      const seqs = reference.map((item) => Number(item.split(':')[0]));
+      expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i)); // no gap
+      for (const w of watchers) expect(w.items).toEqual(reference);
+      // The clients of the killed node came back (to a live node) on their own.
+      expect(watchers.filter((w) => w.client.stats.connects > 1).length).toBeGreaterThan(0);
+    } finally {
+      for (const w of watchers) w.client.close();
+    }
+  }, 150_000);
+});
