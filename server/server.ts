@@ -162,7 +162,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(options.port ?? 3000, options.host ?? '0.0.0.0', () => {
+    // exclusive: a worker of `serve --workers` binds its own port (where other nodes reach it)
+    // instead of sharing one through the cluster primary.
+    http.listen({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0', exclusive: true }, () => {
       http.off('error', reject);
       resolve();
     });

@@ -121,10 +121,10 @@ export class ClusterNode implements RegistryCluster {
 
   // RegistryCluster ------------------------------------------------------------------------
 
-  running(spec: SessionSpec, session: Session): void {
+  running(spec: SessionSpec, session: Session): Promise<void> {
     this.local.add(session.id);
     const owned = this.adopting.has(spec.id) ? Promise.resolve(true) : this.leases.acquire(spec.id);
-    owned
+    return owned
       .then(() => this.directory.save(spec))
       .catch((error: unknown) => this.options.logger.warn({ err: error, session: spec.id }, 'cluster: the session could not be registered'));
   }

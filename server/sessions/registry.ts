@@ -62,8 +62,8 @@ export interface SessionSpec {
 export type StopReason = 'reaped' | 'erased' | 'closing' | 'released';
 
 export interface RegistryCluster {
-  /** A session now runs on this node (made here, or taken over). */
-  running(spec: SessionSpec, session: Session): void;
+  /** A session now runs on this node (made here, or taken over); resolves once every node can find it. */
+  running(spec: SessionSpec, session: Session): Promise<void>;
   /**
    * It stopped here: `reaped` (idle) and `erased` (deleted) end it everywhere; `closing` (this
    * process shuts down) and `released` (another node owns it now) leave it for another node.
@@ -87,6 +87,8 @@ export class SessionRegistry {
   /** Socket connections by address, and the rate at which each address may open them. */
   private readonly connectionsBy = new Map<string, number>();
   private readonly openingBy = new Map<string, Bucket>();
+  /** Sessions being made known to the other nodes. */
+  private readonly registering = new Map<string, Promise<void>>();
   readonly quotas: Quotas;
   readonly joins: JoinGuard;
   sink: SessionSink;
@@ -214,7 +216,11 @@ export class SessionRegistry {
   }
 
   private track(session: Session, creator: string, spec: SessionSpec): void {
-    this.options.cluster?.running({ ...spec, creator }, session);
+    const registering = this.options.cluster?.running({ ...spec, creator }, session);
+    if (registering) {
+      this.registering.set(session.id, registering);
+      void registering.finally(() => this.registering.delete(session.id));
+    }
     this.byId.set(session.id, session);
     this.byJoinCode.set(session.joinCode, session);
     this.byCreator.set(creator, (this.byCreator.get(creator) ?? 0) + 1);
@@ -226,6 +232,11 @@ export class SessionRegistry {
     this.remove(session, 'erased');
     this.drills.deleteDrill(session.id);
     this.sink.ended(session.id, 'the instructor deleted this drill');
+  }
+
+  /** Resolves once the other nodes can find session `id` (at once with one process). */
+  registered(id: string): Promise<void> {
+    return this.registering.get(id) ?? Promise.resolve();
   }
 
   get(id: string): Session | undefined {

@@ -73,16 +73,20 @@ export function migrate(db: Database, store: string, migrations: readonly Migrat
   sorted.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`${store}: migrations must be numbered 1, 2, 3…; found ${m.version} at place ${i + 1}`);
   });
-  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations WHERE store = ?').get(store) as { version: number | null };
-  const current = row.version ?? 0;
-  if (current > sorted.length) {
-    throw new Error(`${store}: the database is at version ${current}, newer than this program knows (${sorted.length}); use a newer release or another DATA_DIR`);
-  }
-  const record = db.prepare('INSERT INTO schema_migrations (store, version, description, applied_at) VALUES (?, ?, ?, ?)');
-  for (const m of sorted.slice(current)) {
-    db.transaction(() => {
-      m.up(db);
-      record.run(store, m.version, m.description, new Date().toISOString());
-    })();
-  }
+  // One write transaction from the version check to the last migration: processes that share
+  // the file (`serve --workers`) start together, and only the first applies each migration.
+  db.transaction(() => {
+    const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations WHERE store = ?').get(store) as { version: number | null };
+    const current = row.version ?? 0;
+    if (current > sorted.length) {
+      throw new Error(`${store}: the database is at version ${current}, newer than this program knows (${sorted.length}); use a newer release or another DATA_DIR`);
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (store, version, description, applied_at) VALUES (?, ?, ?, ?)');
+    for (const m of sorted.slice(current)) {
+      db.transaction(() => {
+        m.up(db);
+        record.run(store, m.version, m.description, new Date().toISOString());
+      })();
+    }
+  }).immediate();
 }

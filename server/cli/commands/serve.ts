@@ -1,4 +1,7 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import { setupWorker } from '@socket.io/sticky';
+import { runPrimary, WORKER_READY } from '../workers.ts';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startServer } from '../../server.ts';
 import { parseOrigins } from '../../transport/http/cors.ts';
@@ -59,6 +62,7 @@ interface ServeOptions {
   redisUrl?: string;
   advertiseUrl?: string;
   leaseMs?: number;
+  workers: number;
 }
 
 /** `npm start` on a fresh clone: build the page first if it has never been built. */
@@ -72,6 +76,19 @@ async function ensureClientBuilt(): Promise<void> {
   } catch (error) {
     process.stderr.write(`air-raid-sim: the page could not be built (${(error as Error).message}); serving the API only. Run \`npm run build\` to see why.\n`);
   }
+}
+
+/** Messages (connections) from the primary that arrive before the worker serves, replayed once it does. */
+function holdConnections(): { release(): void } {
+  const held: Array<[unknown, unknown]> = [];
+  const hold = (message: unknown, handle: unknown) => held.push([message, handle]);
+  process.on('message', hold);
+  return {
+    release: () => {
+      process.off('message', hold);
+      for (const [message, handle] of held) process.emit('message', message, handle as never);
+    },
+  };
 }
 
 export function registerServe(program: Command): void {
@@ -101,16 +118,27 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--data-sync <mode>', 'normal: commits survive a crash; full: an fsync per commit, they survive a power cut too').env('DATA_SYNC').choices(['normal', 'full']).default('normal'))
     .addOption(new Option('--redis-url <url>', 'run as one node of several sharing this Redis (5 or newer): any node serves any session; off by default').env('REDIS_URL'))
     .addOption(new Option('--advertise-url <url>', 'with --redis-url: where the other nodes reach this one (default http://127.0.0.1:<port>, right for one machine)').env('ADVERTISE_URL'))
+    .addOption(new Option('--workers <n>', 'with --redis-url: run this many server processes sharing the port (e.g. one per core)').env('WORKERS').argParser(count).default(1))
     .addOption(new Option('--lease-ms <ms>', "with --redis-url: a session's owner lease; a dead owner is replaced after about this long").env('LEASE_MS').argParser(count).hideHelp())
     .addOption(new Option('--log-level <level>', 'log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (options: ServeOptions) => {
       process.env.LOG_LEVEL = options.logLevel;
-      await ensureClientBuilt();
+      const worker = cluster.isWorker && process.env.AIR_RAID_SIM_WORKER === '1';
+      if (options.workers > 1 && !worker) {
+        if (!options.redisUrl) throw new InvalidArgumentError('--workers needs --redis-url (REDIS_URL): the workers share their sessions through Redis.');
+        await ensureClientBuilt();
+        return runPrimary({ workers: options.workers, port: options.port, host: options.host, shutdownSeconds: options.shutdownSeconds });
+      }
+      if (!worker) await ensureClientBuilt();
+      // The primary may hand a worker connections before its server is up: they wait here.
+      const early = worker ? holdConnections() : undefined;
       const extra = typeof options.scenarios === 'string' ? options.scenarios.split(':') : (options.scenarios ?? []);
       const { PROJECT_ROOT } = await import('../../server.ts');
       const server = await startServer({
-        port: options.port,
-        host: options.host,
+        // A worker gets its connections from the primary; its own port, on loopback, is where the
+        // other nodes reach it.
+        port: worker ? 0 : options.port,
+        host: worker ? '127.0.0.1' : options.host,
         scenarioDirs: [`${PROJECT_ROOT}scenarios`, ...extra.filter(Boolean)],
         idleMs: options.idleMinutes * 60_000,
         dataDir: options.dataDir,
@@ -139,7 +167,11 @@ export function registerServe(program: Command): void {
           defaultSession: { scenarioId: options.compatScenario, speed: options.compatSpeed, feedTimes: options.compatTimes },
         },
       });
-      process.stdout.write(`air-raid-sim: serving on ${server.url}\n`);
+      if (worker) {
+        setupWorker(server.io as unknown as Parameters<typeof setupWorker>[0]);
+        early?.release();
+        process.send?.({ type: WORKER_READY });
+      } else process.stdout.write(`air-raid-sim: serving on ${server.url}\n`);
       const stop = (signal: string) => {
         // The hard deadline: whatever clients do, the process is gone by then (exit code 1 says
         // the orderly close did not finish).

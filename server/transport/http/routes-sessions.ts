@@ -48,9 +48,11 @@ export function sessionRoutes({ registry, publicUrl }: SessionRouteOptions): Rou
   router.use(declaredBodyLimit(SESSION_BODY_LIMIT));
   const json = express.json({ limit: SESSION_BODY_LIMIT });
 
-  router.post('/', json, (req, res) => {
+  router.post('/', json, async (req, res) => {
     const request = parseOr(createSessionSchema, req.body ?? {}, 'invalid_request', 'session request');
     const session = registry.create(request, req.ip ?? 'unknown');
+    // With several nodes, answered once every node can find it.
+    await registry.registered(session.id);
     res.status(201).location(`/api/sessions/${session.id}`).json(created(session, baseUrl(req, publicUrl)));
   });
 
