@@ -24,13 +24,11 @@ import { startReceiver, type Receiver } from './receiver.ts';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const KYIV_ID = '14';
 
-const dirs: string[] = [];
-const freshDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'air-raid-sim-compat-hooks-'));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+/** One folder per data directory below a temporary root (the database creates its folder). */
+const root = mkdtempSync(join(tmpdir(), 'air-raid-sim-compat-hooks-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = () => join(root, `data-${(dirs += 1)}`);
 
 /** The registrations kept in `dir`, read through a second connection as the server runs. */
 function stored(dir: string): CompatRegistration[] {

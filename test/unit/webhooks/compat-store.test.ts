@@ -7,13 +7,11 @@ import { migrate, openDatabase } from '../../../server/storage/database.ts';
 import { SqliteCompatWebhookStore, type CompatRegistration } from '../../../server/webhooks/compat-store.ts';
 import { SqliteWebhookStore, WEBHOOK_MIGRATIONS } from '../../../server/webhooks/store.ts';
 
-const dirs: string[] = [];
-const freshDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'air-raid-sim-compat-store-'));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+/** One folder per data directory below a temporary root (the database creates its folder). */
+const root = mkdtempSync(join(tmpdir(), 'air-raid-sim-compat-store-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = () => join(root, `data-${(dirs += 1)}`);
 
 const hook = (over: Partial<CompatRegistration> = {}): CompatRegistration => ({
   feed: 'ukrainealarm',
