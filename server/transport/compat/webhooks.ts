@@ -15,7 +15,8 @@
  * session (created anew, with a new id), a drill's id to the resumed drill. One whose session is
  * not back is reported and then
  * - kept when its session can come back (a drill: one not resumed because its scenario is not
- *   loaded stays in the drill store for a later start, and its webhooks stay with it);
+ *   loaded stays in the drill store for a later start, and its webhooks stay with it; so do,
+ *   for now, those of a drill its instructor deleted, a row each, reported at every start);
  * - dropped otherwise (an ordinary session ends with its process and its id is never given
  *   again, so the row could only pile up).
  * A webhook counts as a user of the default session: that session is not closed as idle while
