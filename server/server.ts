@@ -15,7 +15,7 @@ import { SessionRegistry } from './sessions/registry.ts';
 import { NULL_SINK } from './sessions/sink.ts';
 import { openDatabase, openMemoryDatabase } from './storage/database.ts';
 import { SqliteDrillStore } from './storage/sqlite-drills.ts';
-import type { CompatOptions } from './transport/compat/index.ts';
+import { compatFeeds, type CompatOptions } from './transport/compat/index.ts';
 import { createApp } from './transport/http/app.ts';
 import { socketCors } from './transport/http/cors.ts';
 import type { SocketLimits } from './transport/socket/limits.ts';
@@ -27,6 +27,7 @@ import { SessionWebhooks } from './webhooks/session-webhooks.ts';
 import { SqliteWebhookStore } from './webhooks/store.ts';
 import { ClusterNode } from './cluster/node.ts';
 import { sessionRoom } from './transport/socket/sink.ts';
+import { SqliteCompatWebhookStore } from './webhooks/compat-store.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -121,6 +122,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const webhooks = new SessionWebhooks(dispatcher, (id) => registry.get(id)?.scenario.id);
   let ioRef: SimServer | undefined;
   const faults = new SessionFaults(socketFaultHooks(() => ioRef, (id) => registry.get(id) !== undefined));
+  const compat = compatFeeds(registry, { ...options.compat, isShuttingDown: () => shuttingDown, faults, dispatcher, hooks: new SqliteCompatWebhookStore(db) });
 
   const app = createApp({
     registry,
@@ -133,10 +135,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     isShuttingDown: () => shuttingDown,
     faults,
     webhooks,
-    compatDeliver: dispatcher,
+    compat,
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
-    ...(options.compat ? { compat: options.compat } : {}),
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(cluster ? { cluster: { internal: cluster.internalRoutes(), forward: cluster.forward() } } : {}),
   });
@@ -159,6 +160,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   registry.sink = webhooks.tee(registry.sink);
   dispatcher.start();
+  compat.restore(logger);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

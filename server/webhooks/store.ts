@@ -81,6 +81,17 @@ export const WEBHOOK_MIGRATIONS: readonly Migration[] = [
           latency_ms INTEGER NOT NULL, error TEXT, PRIMARY KEY (delivery_id, n));
       `),
   },
+  {
+    version: 2,
+    description: "the compatible feeds' webhook registrations (compat-store.ts)",
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE compat_webhooks (
+          feed TEXT NOT NULL, session_name TEXT NOT NULL, key_hash TEXT NOT NULL, url TEXT NOT NULL,
+          durable INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
+          PRIMARY KEY (feed, session_name, key_hash));
+      `),
+  },
 ];
 
 type Row = Record<string, unknown>;

@@ -24,7 +24,7 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Runn
   });
 }
 
-export async function api<T = unknown>(server: RunningServer, path: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: T; headers: Headers }> {
+export async function api<T = unknown>(server: Pick<RunningServer, 'url'>, path: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: T; headers: Headers }> {
   const { json, ...rest } = init;
   const response = await fetch(`${server.url}${path}`, {
     ...rest,
@@ -40,7 +40,7 @@ export async function api<T = unknown>(server: RunningServer, path: string, init
   return { status: response.status, body: body as T, headers: response.headers };
 }
 
-export async function createSession(server: RunningServer, request: Record<string, unknown>): Promise<CreatedSession> {
+export async function createSession(server: Pick<RunningServer, 'url'>, request: Record<string, unknown>): Promise<CreatedSession> {
   const { status, body } = await api<CreatedSession>(server, '/api/sessions', { method: 'POST', json: request });
   if (status !== 201) throw new Error(`session not created: ${status} ${JSON.stringify(body)}`);
   return body;

@@ -34,6 +34,16 @@ export class CompatSessions {
     return session;
   }
 
+  /** The session a path names, or undefined when there is none (nor can be: the default's scenario is not loaded). */
+  find(id: string): Session | undefined {
+    try {
+      return this.resolve(id);
+    } catch (error) {
+      if (error instanceof ApiError && (error.code === 'session_not_found' || error.code === 'scenario_not_found')) return undefined;
+      throw error;
+    }
+  }
+
   private defaultSession(): Session {
     const existing = this.defaultId === undefined ? undefined : this.registry.get(this.defaultId);
     if (existing && !existing.isDisposed) return existing;
@@ -64,13 +74,7 @@ export function viewOf(session: Session): FeedView {
 
 /** The session of a compat request, or the service's own "not found" answer. */
 export function sessionOr(sessions: CompatSessions, id: string, notFound: () => void): Session | undefined {
-  try {
-    return sessions.resolve(id);
-  } catch (error) {
-    if (error instanceof ApiError && (error.code === 'session_not_found' || error.code === 'scenario_not_found')) {
-      notFound();
-      return undefined;
-    }
-    throw error;
-  }
+  const session = sessions.find(id);
+  if (!session) notFound();
+  return session;
 }

@@ -19,6 +19,7 @@ import type { Episode } from './ledger.ts';
 import { sessionOr, viewOf, type CompatSessions, type FeedView } from './sessions.ts';
 import type { AlertChange } from './watch.ts';
 import { Webhooks } from './webhooks.ts';
+import type { CompatWebhookStore } from '../../webhooks/compat-store.ts';
 
 /** The alarms a region's history lists, newest first, as the service documents. */
 const HISTORY_LENGTH = 25;
@@ -70,10 +71,26 @@ export interface UkrainealarmOptions extends CompatAccessOptions {
   readonly webhooks?: boolean;
   /** The server's webhook queue: stored, retried with backoff, logged (see webhooks/dispatcher.ts). */
   readonly queue?: (delivery: { id: string; webhookId: string; url: string; body: string }) => void;
+  /** Where webhook registrations are kept across restarts. */
+  readonly hooks?: CompatWebhookStore;
   readonly isShuttingDown?: () => boolean;
 }
 
-export function ukrainealarmRoutes(sessions: CompatSessions, options: UkrainealarmOptions): Router {
+/** The feed's webhooks: made here, restored at startup by the server (`Webhooks.restore`). */
+export function ukrainealarmWebhooks(sessions: CompatSessions, options: UkrainealarmOptions): Webhooks {
+  return new Webhooks({
+    feed: 'ukrainealarm',
+    sessions,
+    codes: REGIONS_WITH_ID.map((r) => r.code),
+    body: (v, change) => alertRegion(v, REGIONS_WITH_ID.find((r) => r.code === change.code)!, change),
+    ...(options.hooks ? { store: options.hooks } : {}),
+    ...(options.webhooks === undefined ? {} : { deliver: options.webhooks }),
+    ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
+  });
+}
+
+export function ukrainealarmRoutes(sessions: CompatSessions, webhooks: Webhooks, options: UkrainealarmOptions): Router {
   const router = Router({ mergeParams: true });
   router.use(access(dialect, options));
   const sessionOf = (req: Request, res: Response) => sessionOr(sessions, String(req.params.session), () => void res.status(404).end());
@@ -81,13 +98,6 @@ export function ukrainealarmRoutes(sessions: CompatSessions, options: Ukraineala
     const session = sessionOf(req, res);
     return session && viewOf(session);
   };
-  const webhooks = new Webhooks({
-    codes: REGIONS_WITH_ID.map((r) => r.code),
-    body: (v, change) => alertRegion(v, REGIONS_WITH_ID.find((r) => r.code === change.code)!, change),
-    ...(options.webhooks === undefined ? {} : { deliver: options.webhooks }),
-    ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}),
-    ...(options.queue ? { queue: options.queue } : {}),
-  });
 
   router.get('/api/v3/regions', (req, res) => {
     if (!view(req, res)) return;
@@ -135,8 +145,9 @@ export function ukrainealarmRoutes(sessions: CompatSessions, options: Ukraineala
     const parsed = uaWebhookSchema.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ message: 'expected {"webHookUrl": "http(s)://..."}' });
     const key = req.get('authorization')!;
-    if (req.method === 'DELETE') webhooks.remove(session, key);
-    else if (!webhooks.set(session, key, parsed.data.webHookUrl)) return void res.status(429).end();
+    const name = String(req.params.session);
+    if (req.method === 'DELETE') webhooks.remove(name, key);
+    else if (!webhooks.set(name, session, key, parsed.data.webHookUrl)) return void res.status(429).end();
     res.status(200).end();
   };
   router.post('/api/v3/webhook', json, hook);

@@ -17,7 +17,7 @@ import type { Health } from '../../contract/wire.ts';
 import type { ParsePool } from '../../scenario/parse-pool.ts';
 import type { ScenarioStore } from '../../scenario/store.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
-import { compatRoutes, type CompatOptions } from '../compat/index.ts';
+import type { CompatFeeds } from '../compat/index.ts';
 import { capRoutes } from './routes-cap.ts';
 import { corsMiddleware } from './cors.ts';
 import { errorHandler, notFound } from './errors.ts';
@@ -27,7 +27,6 @@ import { sessionRoutes } from './routes-sessions.ts';
 import { faultRoutes } from './routes-faults.ts';
 import { webhookRoutes } from './routes-webhooks.ts';
 import type { SessionWebhooks } from '../../webhooks/session-webhooks.ts';
-import type { WebhookDispatcher } from '../../webhooks/dispatcher.ts';
 import type { SessionFaults } from '../../faults/session-faults.ts';
 
 export interface AppOptions {
@@ -44,16 +43,14 @@ export interface AppOptions {
   readonly requestsPerMinute?: number;
   /** Set while shutting down: new requests get 503. */
   readonly isShuttingDown?: () => boolean;
-  /** The compatible feeds under /compat: tokens, rate limits, the default session. */
-  readonly compat?: CompatOptions;
+  /** The compatible feeds under /compat (compat/index.ts `compatFeeds`). */
+  readonly compat: CompatFeeds;
   /** Origins whose pages may call the API and the feeds (`CORS_ORIGINS`); empty: none. */
   readonly corsOrigins?: readonly string[];
   /** Faults on demand per session (`/api/sessions/:id/faults`, and the compatible endpoints). */
   readonly faults?: SessionFaults;
   /** Webhooks of sessions (`/api/sessions/:id/webhooks`). */
   readonly webhooks?: SessionWebhooks;
-  /** Where the compatible feed's webhook deliveries are queued. */
-  readonly compatDeliver?: WebhookDispatcher;
   /** With several nodes: the calls other nodes make here, and requests passed to a session's owner. */
   readonly cluster?: { readonly internal: Router; readonly forward: RequestHandler };
 }
@@ -134,7 +131,7 @@ export function createApp(options: AppOptions): Express {
   api.use('/sessions', sessionRoutes({ registry: options.registry, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }));
   api.use(notFound);
   app.use('/api', api);
-  app.use('/compat', cors, compatRoutes(options.registry, { ...options.compat, ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}), ...(options.faults ? { faults: options.faults } : {}), ...(options.compatDeliver ? { queue: compatQueue(options.compatDeliver) } : {}) }));
+  app.use('/compat', cors, options.compat.router);
 
   const clientDir = options.clientDir;
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {
@@ -154,11 +151,6 @@ export function createApp(options: AppOptions): Express {
   app.use(notFound);
   app.use(errorHandler(options.logger));
   return app;
-}
-
-/** The compatible feed's webhooks through the server's queue: unsigned, as the real service sends them. */
-function compatQueue(dispatcher: WebhookDispatcher) {
-  return (d: { id: string; webhookId: string; url: string; body: string }) => void dispatcher.enqueue({ ...d, secret: null });
 }
 
 function noCacheForHtml(res: express.Response, path: string): void {

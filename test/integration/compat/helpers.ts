@@ -35,7 +35,7 @@ export interface AlertSpan {
 }
 
 /** The first alert of `region` in the seed night, read from the scenario as any client could. */
-export async function firstAlert(server: RunningServer, region: string): Promise<AlertSpan> {
+export async function firstAlert(server: Pick<RunningServer, 'url'>, region: string): Promise<AlertSpan> {
   const { body } = await api<{ startMs?: number; start: string; events: Array<{ type: string; region?: string; atMs: number }> }>(server, `/api/scenarios/${SEED}`);
   const start = body.events.find((e) => e.type === 'alert.start' && e.region === region);
   const end = body.events.find((e) => e.type === 'alert.end' && e.region === region && start && e.atMs > start.atMs);

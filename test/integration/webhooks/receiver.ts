@@ -6,8 +6,8 @@ import type { WebhookPayload } from '../../../server/contract/webhooks.ts';
 
 export interface Receiver {
   readonly url: string;
-  /** Every call, in order: its key and the status answered. */
-  readonly calls: Array<{ key: string; status: number }>;
+  /** Every call, in order: its key, path and JSON body, and the status answered. */
+  readonly calls: Array<{ key: string; status: number; path: string; body: unknown }>;
   /** Deliveries recorded, by idempotency key (each once). */
   readonly recorded: Map<string, WebhookPayload>;
   /** Calls whose signature did not verify. */
@@ -29,7 +29,7 @@ export async function startReceiver(secret: string | null, failFirst = 0): Promi
         if (got.length !== expected.length || !timingSafeEqual(Buffer.from(got), Buffer.from(expected))) receiver.badSignatures += 1;
       }
       const status = receiver.calls.length < receiver.failFirst ? 500 : 200;
-      receiver.calls.push({ key, status });
+      receiver.calls.push({ key, status, path: req.url ?? '', body: JSON.parse(body) as unknown });
       if (status === 200 && !receiver.recorded.has(key)) receiver.recorded.set(key, JSON.parse(body) as WebhookPayload);
       res.writeHead(status).end();
     });
