@@ -59,6 +59,9 @@ export function sign(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
+/** A claimed delivery becomes due again this long after its attempt's timeout. */
+const CLAIM_MARGIN_MS = 5000;
+
 export class WebhookDispatcher {
   private readonly o: typeof DEFAULT_DELIVERY;
   private readonly now: () => number;
@@ -117,8 +120,10 @@ export class WebhookDispatcher {
     if (this.stopped) return;
     const free = this.o.concurrency - this.inFlight.size;
     if (free <= 0) return;
-    for (const delivery of this.store.due(this.now(), free + this.inFlight.size)) {
-      if (this.inFlight.has(delivery.id) || this.inFlight.size >= this.o.concurrency) continue;
+    // Claimed until well after the attempt's timeout: an attempt cut short by a crash is made again.
+    const now = this.now();
+    for (const delivery of this.store.claim(now, free, now + this.o.timeoutMs + CLAIM_MARGIN_MS)) {
+      if (this.inFlight.has(delivery.id)) continue;
       const work = this.attempt(delivery).finally(() => this.inFlight.delete(delivery.id));
       this.inFlight.set(delivery.id, work);
     }

@@ -55,6 +55,12 @@ export interface WebhookStore {
   pendingCount(webhookId: string): number;
   /** Pending deliveries due at `nowMs`, oldest first. */
   due(nowMs: number, limit: number): Delivery[];
+  /**
+   * Takes up to `limit` due deliveries for this process: they are not due again, for anyone,
+   * before `untilMs` (when an attempt that died with its process is made again). Processes that
+   * share the database (`serve --workers`) never send one delivery at the same time.
+   */
+  claim(nowMs: number, limit: number, untilMs: number): Delivery[];
   /** Records an attempt and the delivery's next state (nextAtMs for a retry). */
   recordAttempt(deliveryId: string, attempt: Attempt, next: { state: DeliveryState; nextAtMs: number }): void;
   /** The newest deliveries of a webhook with their attempts. */
@@ -129,6 +135,9 @@ export class SqliteWebhookStore implements WebhookStore {
       enqueue: db.prepare("INSERT OR IGNORE INTO webhook_deliveries (id, webhook_id, url, secret, body, state, attempts, next_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)"),
       pending: db.prepare("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE webhook_id = ? AND state = 'pending'"),
       due: db.prepare("SELECT * FROM webhook_deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, created_at, id LIMIT ?"),
+      claim: db.prepare(
+        "UPDATE webhook_deliveries SET next_at = ? WHERE id IN (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, created_at, id LIMIT ?) RETURNING *",
+      ),
       attempt: db.prepare('INSERT OR REPLACE INTO webhook_attempts (delivery_id, n, at, status, latency_ms, error) VALUES (?, ?, ?, ?, ?, ?)'),
       advance: db.prepare('UPDATE webhook_deliveries SET state = ?, attempts = ?, next_at = ? WHERE id = ?'),
       log: db.prepare('SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at DESC, id DESC LIMIT ?'),
@@ -166,6 +175,11 @@ export class SqliteWebhookStore implements WebhookStore {
 
   due(nowMs: number, limit: number): Delivery[] {
     return (this.q.due.all(nowMs, limit) as Row[]).map(deliveryOf);
+  }
+
+  claim(nowMs: number, limit: number, untilMs: number): Delivery[] {
+    const rows = this.q.claim.all(untilMs, nowMs, limit) as Row[];
+    return rows.map(deliveryOf).sort((a, b) => a.createdAtMs - b.createdAtMs || (a.id < b.id ? -1 : 1));
   }
 
   recordAttempt(deliveryId: string, a: Attempt, next: { state: DeliveryState; nextAtMs: number }): void {

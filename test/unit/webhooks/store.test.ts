@@ -39,6 +39,24 @@ describe('SqliteWebhookStore', () => {
   });
 });
 
+describe('claiming deliveries', () => {
+  it('gives each of two processes sharing the file its own deliveries, and a claim that lapsed to whoever asks next', () => {
+    const shared = mkdtempSync(join(dir, 'claims-'));
+    const a = new SqliteWebhookStore(openDatabase({ dir: shared }));
+    const b = new SqliteWebhookStore(openDatabase({ dir: shared }));
+    a.register({ id: 'wh_1', sessionId: 's1', url: 'http://127.0.0.1:9/x', secret: 'secret', tokenHash: 'h', createdAtMs: 1 });
+    for (let i = 0; i < 6; i++) a.enqueue(delivery(`c${i}`, i));
+    const first = a.claim(100, 4, 5000).map((d) => d.id);
+    const second = b.claim(100, 4, 5000).map((d) => d.id);
+    expect(first).toEqual(['c0', 'c1', 'c2', 'c3']);
+    expect(second).toEqual(['c4', 'c5']);
+    expect(b.claim(4999, 10, 9000)).toEqual([]); // all taken until 5000
+    a.recordAttempt('c0', { n: 1, atMs: 100, status: 200, latencyMs: 1, error: null }, { state: 'delivered', nextAtMs: 100 });
+    // c1..c5 were never answered (their process died): due again once the claim lapses.
+    expect(b.claim(5000, 10, 20_000).map((d) => d.id)).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+  });
+});
+
 describe('delivery rules', () => {
   it('doubles the wait from the base, caps it, and scales it by a factor in [0.5, 1)', () => {
     expect([1, 2, 3, 4].map((n) => retryDelayMs(n, 1000, 60_000, 0))).toEqual([500, 1000, 2000, 4000]);
