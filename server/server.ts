@@ -122,7 +122,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const webhooks = new SessionWebhooks(dispatcher, (id) => registry.get(id)?.scenario.id);
   let ioRef: SimServer | undefined;
   const faults = new SessionFaults(socketFaultHooks(() => ioRef, (id) => registry.get(id) !== undefined));
-  const compat = compatFeeds(registry, { ...options.compat, isShuttingDown: () => shuttingDown, faults, dispatcher, hooks: new SqliteCompatWebhookStore(db) });
+  const compat = compatFeeds(registry, {
+    ...options.compat,
+    isShuttingDown: () => shuttingDown,
+    faults,
+    dispatcher,
+    hooks: new SqliteCompatWebhookStore(db),
+    ...(cluster ? { sharedDefault: cluster.sharedDefault() } : {}),
+  });
 
   const app = createApp({
     registry,
@@ -141,6 +148,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(cluster ? { cluster: { internal: cluster.internalRoutes(), forward: cluster.forward() } } : {}),
   });
+  if (cluster) cluster.makeCompatDefault = () => compat.defaultSessionId();
   const http = createServer(app);
   const cors = socketCors(options.corsOrigins ?? []);
   const io = attachSocketServer(http, {

@@ -1,7 +1,8 @@
 /**
  * REST requests about a session another node runs are passed to that node as they came
  * (method, headers, body streamed), and its answer passed back: a client may send any request
- * to any node. Which requests: `/api/sessions/<id>/...` and `/api/join/<code>`. A request that
+ * to any node. Which requests: `/api/sessions/<id>/...`, `/compat/<feed>/<id or default>/...` and
+ * `/api/join/<code>`. A request that
  * was already forwarded once is served where it lands, so two nodes never pass it back and forth.
  */
 import { request } from 'node:http';
@@ -10,10 +11,12 @@ import { ApiError } from '../contract/errors.ts';
 /** Marks a request one node passed to another. */
 export const FORWARDED_HEADER = 'x-air-raid-sim-forwarded';
 
-const SESSION_PATH = /^\/api\/sessions\/([^/?]+)/;
+const SESSION_PATH = /^\/api\/sessions\/([^/?]+)|^\/compat\/[^/?]+\/([^/?]+)/;
 const JOIN_PATH = /^\/api\/join\/([^/?]+)/;
 
 export interface ForwardOptions {
+  /** The compatible feeds' shared default session, if one was made. */
+  readonly compatDefault: () => Promise<string | undefined>;
   /** True when the session runs here. */
   readonly isLocal: (sessionId: string) => boolean;
   /** The id a join code opens, across the nodes. */
@@ -29,7 +32,8 @@ export function forwardToOwner(options: ForwardOptions): RequestHandler {
     const byCode = bySession ? undefined : JOIN_PATH.exec(req.path);
     if (!bySession && !byCode) return next();
     const resolve = async (): Promise<string | undefined> => {
-      const id = bySession ? decodeURIComponent(bySession[1]!) : await options.sessionOfCode(decodeURIComponent(byCode![1]!));
+      const named = bySession ? decodeURIComponent(bySession[1] ?? bySession[2]!) : undefined;
+      const id = named === 'default' && !bySession![1] ? await options.compatDefault() : (named ?? (await options.sessionOfCode(decodeURIComponent(byCode![1]!))));
       if (!id || options.isLocal(id)) return undefined;
       return options.ownerUrl(id);
     };

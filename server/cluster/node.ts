@@ -23,7 +23,8 @@ import { forwardToOwner } from './forward.ts';
 import { internalRoutes } from './internal-routes.ts';
 import { DEFAULT_LEASE_MS, Leases } from './leases.ts';
 import { NodeBook } from './nodes.ts';
-import { clusterSecret, connectRedis, type Redis } from './redis.ts';
+import { KEY, clusterSecret, command, connectRedis, type Redis } from './redis.ts';
+import type { SharedDefault } from '../transport/compat/sessions.ts';
 import { RemoteSessions } from './remote.ts';
 import { StreamLog } from './stream-log.ts';
 
@@ -42,6 +43,8 @@ export class ClusterNode implements RegistryCluster {
   readonly nodes: NodeBook;
   readonly stream: StreamLog;
   readonly remote: RemoteSessions;
+  /** Makes this node's default session of the compatible feeds (set by the server). */
+  makeCompatDefault: (() => string) | undefined;
   /** Called when this node stops running a session another node now owns: let its clients go. */
   onReleased: (sessionId: string) => void = () => {};
   private registry: SessionRegistry | undefined;
@@ -53,6 +56,8 @@ export class ClusterNode implements RegistryCluster {
   private timers: NodeJS.Timeout[] = [];
   private url = '';
   private closed = false;
+  /** The compatible feeds' default session, as last read from Redis. */
+  private compatDefault: string | undefined;
 
   private constructor(
     readonly redis: Redis,
@@ -88,8 +93,46 @@ export class ClusterNode implements RegistryCluster {
     return internalRoutes({ registry: this.requireRegistry(), secret: this.secret, missedSince: (id, seq) => this.stream.since(id, seq) });
   }
 
+  /** The compatible feeds' one default session: the first node to make one offers it, the others use it. */
+  sharedDefault(): SharedDefault {
+    return {
+      current: () => this.compatDefault,
+      offer: (id) => {
+        this.compatDefault ??= id;
+        void command(this.redis, ['SET', KEY.compatDefault, id, 'NX'])
+          .then(() => this.readDefault())
+          .catch(() => {});
+      },
+    };
+  }
+
+  private async readDefault(): Promise<string | undefined> {
+    const raw = await command(this.redis, ['GET', KEY.compatDefault]);
+    let id = typeof raw === 'string' ? raw : undefined;
+    // A default that was reaped (nobody used it for the idle time) is made again on next use.
+    if (id && !this.local.has(id) && !(await this.directory.get(id))) {
+      await command(this.redis, ['EVAL', "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end", 1, KEY.compatDefault, id]);
+      id = undefined;
+    }
+    this.compatDefault = id;
+    return id;
+  }
+
+  /** The shared default, made here and offered when there is none; a loser of the race is dropped. */
+  private async resolveDefault(): Promise<string | undefined> {
+    const id = await this.readDefault();
+    if (id || !this.makeCompatDefault) return id;
+    const mine = this.makeCompatDefault();
+    await command(this.redis, ['SET', KEY.compatDefault, mine, 'NX']);
+    const winner = await this.readDefault();
+    const loser = winner !== mine ? this.registry?.get(mine) : undefined;
+    if (loser) this.registry!.remove(loser, 'reaped');
+    return winner;
+  }
+
   forward() {
     return forwardToOwner({
+      compatDefault: () => this.resolveDefault(),
       isLocal: (id) => this.local.has(id),
       sessionOfCode: (code) => this.directory.sessionOfCode(normalizeJoinCode(code)),
       ownerUrl: (id) => this.remote.ownerUrl(id),
@@ -167,6 +210,7 @@ export class ClusterNode implements RegistryCluster {
   }
 
   private async scan(): Promise<void> {
+    await this.readDefault();
     const candidates = (await this.directory.ids()).filter((id) => !this.local.has(id) && !this.adopting.has(id) && (this.failed.get(id) ?? 0) < Date.now() - 30_000);
     for (const id of await this.leases.unowned(candidates)) {
       if (this.closed) return;

@@ -12,7 +12,7 @@ import type { SessionRegistry } from '../../sessions/registry.ts';
 import type { CompatAccessOptions } from './access.ts';
 import { alertsComUaRoutes } from './alerts-com-ua.ts';
 import { alertsInUaRoutes } from './alerts-in-ua.ts';
-import { CompatSessions, type DefaultSessionOptions } from './sessions.ts';
+import { CompatSessions, DEFAULT_SESSION, type DefaultSessionOptions, type SharedDefault } from './sessions.ts';
 import { ukrainealarmRoutes, ukrainealarmWebhooks } from './ukrainealarm.ts';
 import type { RestoreReport } from './webhooks.ts';
 import type { SessionFaults } from '../../faults/session-faults.ts';
@@ -30,6 +30,8 @@ export interface CompatOptions extends CompatAccessOptions {
   readonly dispatcher?: Pick<WebhookDispatcher, 'enqueue'>;
   /** Where the ukrainealarm webhook registrations are kept across restarts; absent: in memory. */
   readonly hooks?: CompatWebhookStore;
+  /** With several nodes: the one default session they share. */
+  readonly sharedDefault?: SharedDefault;
 }
 
 export const COMPAT_PREFIXES = ['alerts-in-ua', 'ukrainealarm', 'alerts-com-ua'] as const;
@@ -38,10 +40,12 @@ export interface CompatFeeds {
   readonly router: Router;
   /** Attaches the stored webhook registrations to their sessions; reports in `logger`. */
   restore(logger?: Pick<Logger, 'info' | 'warn'>): RestoreReport;
+  /** The default session's id, made if need be. */
+  defaultSessionId(): string;
 }
 
 export function compatFeeds(registry: SessionRegistry, options: CompatOptions = {}): CompatFeeds {
-  const sessions = new CompatSessions(registry, options.defaultSession);
+  const sessions = new CompatSessions(registry, options.defaultSession, options.sharedDefault);
   const dispatcher = options.dispatcher;
   const queue = dispatcher && ((d: { id: string; webhookId: string; url: string; body: string }) => void dispatcher.enqueue({ ...d, secret: null }));
   const feedOptions = { ...options, ...(queue ? { queue } : {}) };
@@ -51,5 +55,5 @@ export function compatFeeds(registry: SessionRegistry, options: CompatOptions = 
   router.use('/alerts-in-ua/:session', alertsInUaRoutes(sessions, feedOptions));
   router.use('/ukrainealarm/:session', ukrainealarmRoutes(sessions, webhooks, feedOptions));
   router.use('/alerts-com-ua/:session', alertsComUaRoutes(sessions, feedOptions));
-  return { router, restore: (logger) => webhooks.restore(logger) };
+  return { router, restore: (logger) => webhooks.restore(logger), defaultSessionId: () => sessions.resolve(DEFAULT_SESSION).id };
 }

@@ -19,12 +19,23 @@ export interface DefaultSessionOptions {
   readonly feedTimes?: FeedTimes;
 }
 
+/**
+ * With several nodes, one default session for all of them: the id every node knows (kept in
+ * Redis by cluster/node.ts), and how a node that made one offers it. A request for `default` on
+ * a node that does not run it is passed to the node that does (cluster/forward.ts).
+ */
+export interface SharedDefault {
+  current(): string | undefined;
+  offer(sessionId: string): void;
+}
+
 export class CompatSessions {
   private defaultId: string | undefined;
 
   constructor(
     private readonly registry: SessionRegistry,
     private readonly defaults: DefaultSessionOptions = {},
+    private readonly shared?: SharedDefault,
   ) {}
 
   /** The session named in a path; throws ApiError `session_not_found`. */
@@ -45,7 +56,8 @@ export class CompatSessions {
   }
 
   private defaultSession(): Session {
-    const existing = this.defaultId === undefined ? undefined : this.registry.get(this.defaultId);
+    const sharedId = this.shared?.current();
+    const existing = this.registry.get(sharedId ?? this.defaultId ?? '');
     if (existing && !existing.isDisposed) return existing;
     const session = this.registry.create({
       scenarioId: this.defaults.scenarioId ?? SEED_SCENARIO_ID,
@@ -57,6 +69,7 @@ export class CompatSessions {
       feedTimes: this.defaults.feedTimes ?? 'present',
     });
     this.defaultId = session.id;
+    this.shared?.offer(session.id);
     return session;
   }
 }

@@ -139,4 +139,23 @@ describe('three nodes on one Redis', () => {
       for (const w of watchers) w.client.close();
     }
   }, 150_000);
+
+  it('serves the compatible feeds from any node: a session by its id, and one default session for all nodes', async () => {
+    const session = await create(nodes[0]!.url, { scenarioId: '2025-12-06-barrage', speed: 60, autoplay: true });
+    for (const n of nodes) {
+      const response = await fetch(`${n.url}/compat/alerts-in-ua/${session.id}/v1/iot/active_air_raid_alerts_by_oblast.json?token=t`);
+      expect(response.status).toBe(200);
+    }
+    const count = async () => {
+      let total = 0;
+      for (const n of nodes) total += ((await (await fetch(`${n.url}/api/health`)).json()) as { sessions: number }).sessions;
+      return total;
+    };
+    const before = await count();
+    for (const n of [...nodes, ...nodes]) {
+      const response = await fetch(`${n.url}/compat/alerts-in-ua/default/v1/iot/active_air_raid_alerts_by_oblast.json?token=t`);
+      expect(response.status).toBe(200);
+    }
+    expect(await count()).toBe(before + 1);
+  }, 60_000);
 });
