@@ -53,7 +53,11 @@ export class RemoteSessions implements SocketCluster {
   }
 
   async admit(handshake: Handshake, address: string): Promise<SessionPort> {
-    const { faults: _faults, lastSeq: _lastSeq, ...credentials } = handshake;
+    const { faults, lastSeq: _lastSeq, ...credentials } = handshake;
+    if (faults) {
+      // A connection's own faults are applied to the session's items as they leave its node.
+      throw new ApiError('invalid_handshake', 'faults for one connection are applied only on the node that runs the session; set them on the session instead (PUT /api/sessions/{id}/faults), or connect to that node');
+    }
     const answer = (await this.post(handshake.sessionId, 'admit', { handshake: credentials, address })) as AdmitAnswer;
     const sessionId = handshake.sessionId;
     const actor = answer.actor;
