@@ -230,8 +230,10 @@ export class ClusterNode implements RegistryCluster {
     if (!spec) return void (await this.leases.release(id));
     const restored = spec.kind === 'drill' ? this.drills?.loadDrills().find((d) => d.id === id) : undefined;
     if (spec.kind === 'drill' && !restored) {
-      this.options.logger.warn({ session: id }, 'cluster: a drill in the directory is not in the store; forgotten');
-      await this.directory.forget(id);
+      // Its trainees and answers are in a database this node cannot read (nodes without a shared
+      // DATABASE_URL): left for a node that can, or for its own node when it comes back.
+      this.options.logger.warn({ session: id }, 'cluster: a drill this node cannot load (not in its database); left to another node');
+      this.failed.set(id, Date.now());
       return void (await this.leases.release(id));
     }
     const last = await this.stream.last(id);

@@ -16,6 +16,8 @@ import { serveProcess, type ServerProcess } from '../../helpers/process.ts';
 import { startRedis, type TestRedis } from '../../helpers/redis.ts';
 import { until } from '../../helpers/server.ts';
 import { snapshotSchema } from '../../../server/contract/wire.ts';
+import { connectRedis } from '../../../server/cluster/redis.ts';
+import { firstValueFrom, timeout } from 'rxjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'ars-cluster-'));
 let redis: TestRedis;
@@ -160,4 +162,38 @@ describe('three nodes on one Redis', () => {
     }
     expect(await count()).toBe(before + 1);
   }, 60_000);
+
+  it('refuses a connection-level fault profile on a node that does not run the session, naming what to do', async () => {
+    const live = nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
+    const session = await create(live[0]!.url, { scenarioId: '2025-12-06-barrage', autoplay: false });
+    const client = connect({ url: live[1]!.url, sessionId: session.id, faults: { seed: 1, drop: { rate: 0.5 } }, socket: { reconnection: false } });
+    try {
+      const error = await firstValueFrom(client.error$.pipe(timeout(10_000)));
+      expect(error.error.code).toBe('invalid_handshake');
+      expect(error.error.message).toMatch(/faults/);
+    } finally {
+      client.close();
+    }
+  }, 30_000);
+
+  it('hands its sessions over at once when a node is stopped with SIGTERM', async () => {
+    const live = nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
+    const leaving = live[live.length - 1]!;
+    const session = await create(leaving.url, { scenarioId: '2025-12-06-barrage', speed: 60, autoplay: true });
+    const redisClient = await connectRedis(redis.url);
+    try {
+      const owner = await redisClient.get(`sim:owner:${session.id}`);
+      expect(owner).toBeTruthy();
+      const exited = new Promise((resolve) => leaving.child.once('exit', resolve));
+      leaving.child.kill('SIGTERM');
+      await exited;
+      // Its lease (2 s) was given back, not left to lapse: free, or already another node's.
+      const after = await redisClient.get(`sim:owner:${session.id}`);
+      expect(after === null || after !== owner).toBe(true);
+      const response = await fetch(`${live[0]!.url}/api/sessions/${session.id}`);
+      expect(response.status).toBe(200);
+    } finally {
+      await redisClient.quit();
+    }
+  }, 30_000);
 });
