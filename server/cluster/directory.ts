@@ -3,25 +3,8 @@
  * written by the node that runs it, read by a node that takes it over or serves its clients.
  * Ownership itself is a lease beside it (leases.ts).
  */
-import { z } from 'zod';
-import { FEED_TIMES, SESSION_KINDS } from '../contract/session.ts';
-import type { SessionSpec } from '../sessions/registry.ts';
+import { sessionSpecSchema, type SessionSpec } from '../contract/session.ts';
 import { KEY, command, type Redis } from './redis.ts';
-
-const specSchema = z.object({
-  id: z.string(),
-  kind: z.enum(SESSION_KINDS),
-  scenarioId: z.string(),
-  joinCode: z.string(),
-  instructorToken: z.string(),
-  speed: z.number(),
-  positionMs: z.number(),
-  autoplay: z.boolean(),
-  loop: z.boolean(),
-  feedTimes: z.enum(FEED_TIMES).optional(),
-  regions: z.array(z.string()),
-  creator: z.string().optional(),
-});
 
 export class Directory {
   constructor(private readonly redis: Redis) {}
@@ -41,8 +24,8 @@ export class Directory {
   async get(id: string): Promise<SessionSpec | undefined> {
     const raw = await command(this.redis, ['GET', KEY.session(id)]);
     if (typeof raw !== 'string') return undefined;
-    const parsed = specSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? (parsed.data as SessionSpec) : undefined;
+    const parsed = sessionSpecSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
   }
 
   async ids(): Promise<string[]> {

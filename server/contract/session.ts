@@ -32,6 +32,19 @@ export const createSessionSchema = z.strictObject({
 });
 export type CreateSession = z.output<typeof createSessionSchema>;
 
+/**
+ * What is needed to build a session again, on this node or another (kept in Redis by the nodes
+ * of a cluster): the request as the registry completed it, with its id, secrets and regions.
+ */
+export const sessionSpecSchema = createSessionSchema.omit({ regions: true }).extend({
+  id: z.string().min(1).max(64),
+  joinCode: z.string().min(1).max(32),
+  instructorToken: z.string().min(1).max(256),
+  regions: z.array(z.string()).max(50).readonly(),
+  creator: z.string().max(200).optional(),
+});
+export type SessionSpec = z.output<typeof sessionSpecSchema>;
+
 /** 201 of `POST /api/sessions`. */
 export type CreatedSession = z.infer<typeof createdSessionSchema>;
 

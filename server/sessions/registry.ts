@@ -4,7 +4,9 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { ApiError } from '../contract/errors.ts';
-import type { CreateSession } from '../contract/session.ts';
+import type { CreateSession, SessionSpec } from '../contract/session.ts';
+
+export type { SessionSpec };
 import type { ScenarioStore } from '../scenario/store.ts';
 import { NULL_DRILL_STORE, type DrillStore, type LoadedDrill } from './drill-store.ts';
 import { drillRegions } from './drill-regions.ts';
@@ -41,22 +43,6 @@ export interface RegistryOptions {
   readonly drills?: DrillStore;
   /** With several nodes: told of each session run or dropped here, and its shared journal. */
   readonly cluster?: RegistryCluster;
-}
-
-/** What is needed to build a session again, here or on another node. */
-export interface SessionSpec {
-  readonly id: string;
-  readonly kind: CreateSession['kind'];
-  readonly scenarioId: string;
-  readonly joinCode: string;
-  readonly instructorToken: string;
-  readonly speed: number;
-  readonly positionMs: number;
-  readonly autoplay: boolean;
-  readonly loop: boolean;
-  readonly feedTimes?: CreateSession['feedTimes'];
-  readonly regions: readonly string[];
-  readonly creator?: string;
 }
 
 export type StopReason = 'reaped' | 'erased' | 'closing' | 'released';

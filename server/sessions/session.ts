@@ -8,7 +8,7 @@
  */
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { ApiError, parseOr } from '../contract/errors.ts';
-import type { ClockMessage, DrillMessage, FeedTimes, Roster, SessionKind, Snapshot, RecentEvent, TraineeStatus } from '../contract/session.ts';
+import type { ClockMessage, DrillMessage, FeedTimes, Roster, SessionKind, SessionSpec, Snapshot, RecentEvent, TraineeStatus } from '../contract/session.ts';
 import type { ClockState, Control } from '../domain/control.ts';
 import { describeEvent } from '../domain/describe.ts';
 import { injectedEventSchema, type ScenarioEvent, type TimelineEvent } from '../domain/events.ts';
@@ -27,17 +27,10 @@ import type { SessionSink } from './sink.ts';
 /** Events a snapshot lists in `recent`: enough for a feed to start from. */
 export const RECENT_EVENTS = 50;
 
-export interface SessionOptions {
-  readonly id: string;
+export interface SessionOptions extends Readonly<Pick<SessionSpec, 'id' | 'joinCode' | 'instructorToken' | 'speed' | 'positionMs' | 'autoplay' | 'loop'>> {
   readonly kind: SessionKind;
   readonly scenario: Scenario;
   readonly timeline: Timeline;
-  readonly joinCode: string;
-  readonly instructorToken: string;
-  readonly speed: number;
-  readonly positionMs: number;
-  readonly autoplay: boolean;
-  readonly loop: boolean;
   readonly sink: SessionSink;
   readonly scheduler?: SchedulerLike;
   readonly logCapacity?: number;
