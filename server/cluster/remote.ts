@@ -61,14 +61,16 @@ export class RemoteSessions implements SocketCluster {
     const answer = (await this.post(handshake.sessionId, 'admit', { handshake: credentials, address })) as AdmitAnswer;
     const sessionId = handshake.sessionId;
     const actor = answer.actor;
+    // The owner knows a trainee by its id; the region is this node's, for the rooms.
+    const ref = { role: actor.role, ...(actor.participantId ? { participantId: actor.participantId } : {}) };
     return {
       sessionId,
       actor,
       ...(answer.welcome ? { welcome: answer.welcome } : {}),
       enter: () => {}, // counted by the owner when it admitted the client
-      opening: (lastSeq) => this.post(sessionId, 'opening', { actor, ...(lastSeq !== undefined ? { lastSeq } : {}) }) as Promise<Opening>,
-      call: (name: CallName, payload: unknown) => this.post(sessionId, 'call', { actor, name, payload }) as Promise<object>,
-      leave: () => void this.post(sessionId, 'leave', { actor }).catch(() => {}),
+      opening: (lastSeq) => this.post(sessionId, 'opening', { actor: ref, ...(lastSeq !== undefined ? { lastSeq } : {}) }) as Promise<Opening>,
+      call: (name: CallName, payload: unknown) => this.post(sessionId, 'call', { actor: ref, name, payload }) as Promise<object>,
+      leave: () => void this.post(sessionId, 'leave', { actor: ref }).catch(() => {}),
     };
   }
 
