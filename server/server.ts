@@ -15,6 +15,9 @@ import { SessionRegistry } from './sessions/registry.ts';
 import { NULL_SINK } from './sessions/sink.ts';
 import { openDatabase, openMemoryDatabase } from './storage/database.ts';
 import { SqliteDrillStore } from './storage/sqlite-drills.ts';
+import { PgDrillStore } from './storage/pg-drills.ts';
+import { describeUrl } from './storage/postgres.ts';
+import type { DrillStore } from './sessions/drill-store.ts';
 import { compatFeeds, type CompatOptions } from './transport/compat/index.ts';
 import { createApp } from './transport/http/app.ts';
 import { socketCors } from './transport/http/cors.ts';
@@ -74,6 +77,11 @@ export interface ServerOptions {
   readonly advertiseUrl?: string;
   /** A session's owner lease (default 3 s): tests shorten it. */
   readonly leaseMs?: number;
+  /**
+   * PostgreSQL that keeps drills and uploaded scenarios instead of the data folder's SQLite
+   * (`serve` passes DATABASE_URL), for several processes sharing them; webhooks stay in SQLite.
+   */
+  readonly databaseUrl?: string;
 }
 
 export interface RunningServer {
@@ -100,7 +108,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const parsePool = new ParsePool(options.parsePool);
   await scenarios.loadFolders(options.scenarioDirs ?? [`${PROJECT_ROOT}scenarios`], (message) => logger.warn(message));
   const db = options.dataDir ? openDatabase({ dir: options.dataDir, ...(options.dataSync ? { sync: options.dataSync } : {}) }) : openMemoryDatabase();
-  const drills = new SqliteDrillStore(db);
+  const drills: DrillStore = options.databaseUrl
+    ? await PgDrillStore.open(options.databaseUrl, (err) => logger.error({ err }, 'PostgreSQL connection lost')).catch(async (error: unknown) => {
+        db.close();
+        await parsePool.close();
+        throw error;
+      })
+    : new SqliteDrillStore(db);
+  if (options.databaseUrl) logger.info({ database: describeUrl(options.databaseUrl) }, 'drills and uploads kept in PostgreSQL');
   const cluster = options.redisUrl ? await ClusterNode.connect({ redisUrl: options.redisUrl, logger, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) }) : undefined;
   await scenarios.restoreUploads(drills, parsePool, (message) => logger.warn(message));
   const registry = new SessionRegistry({
@@ -112,11 +127,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.quotas ? { quotas: options.quotas } : {}),
     ...(options.maxSessions ? { maxSessions: options.maxSessions } : {}),
     ...(cluster ? { cluster } : {}),
+    storeFailed: (err, write) => logger.error({ err, write }, 'a drill write failed'),
   });
   // With several nodes, kept drills are taken over one by one by whichever node gets the lease.
   cluster?.attach(registry, drills);
-  const resumed = cluster ? 0 : registry.restore((message) => logger.warn(message));
-  if (resumed) logger.info({ drills: resumed }, 'drills resumed, paused, from the data folder');
+  const resumed = cluster ? 0 : await registry.restore((message) => logger.warn(message));
+  if (resumed) logger.info({ drills: resumed }, `drills resumed, paused, from ${options.databaseUrl ? 'PostgreSQL' : 'the data folder'}`);
   let shuttingDown = false;
   const dispatcher = new WebhookDispatcher({ store: new SqliteWebhookStore(db), logger, allowedHosts: options.webhookAllowedHosts ?? [], ...options.webhookDelivery });
   const webhooks = new SessionWebhooks(dispatcher, (id) => registry.get(id)?.scenario.id);
@@ -201,7 +217,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       registry.close();
       http.closeIdleConnections();
       await Promise.all([httpClosed, ioClosed, parsePool.close(), dispatcher.stop()]);
-      drills.close(); // closes the database the webhook store shares
+      await drills.close(); // SQLite: closes the database the webhook store shares
+      if (options.databaseUrl) db.close();
       await cluster?.disconnect();
       clearTimeout(grace);
       logger.info('stopped');

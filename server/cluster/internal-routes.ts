@@ -47,10 +47,10 @@ export function internalRoutes(options: InternalOptions): Router {
     return session;
   };
 
-  router.post('/sessions/:id/admit', (req, res) => {
+  router.post('/sessions/:id/admit', async (req, res) => {
     const session = owned(req.params.id);
     const body = parseOr(admitSchema, req.body, 'invalid_request', 'admit');
-    const admission = admit(body.handshake, options.registry, body.address);
+    const admission = await admit(body.handshake, options.registry, body.address);
     if (admission.session !== session) throw new ApiError('forbidden', 'the handshake names another session');
     const participant = admission.actor.participant;
     presence(session, participant, 1);
@@ -68,10 +68,10 @@ export function internalRoutes(options: InternalOptions): Router {
     res.json(openingFor(session, actorOf(session, actor), missed));
   });
 
-  router.post('/sessions/:id/call', (req, res) => {
+  router.post('/sessions/:id/call', async (req, res) => {
     const session = owned(req.params.id);
     const { actor, name, payload } = parseOr(callSchema, req.body, 'invalid_request', 'call');
-    res.json(callSession(session, actorOf(session, actor), name, payload));
+    res.json(await callSession(session, actorOf(session, actor), name, payload));
   });
 
   router.post('/sessions/:id/leave', (req, res) => {

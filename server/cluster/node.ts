@@ -228,7 +228,7 @@ export class ClusterNode implements RegistryCluster {
     const registry = this.requireRegistry();
     const spec = await this.directory.get(id);
     if (!spec) return void (await this.leases.release(id));
-    const restored = spec.kind === 'drill' ? this.drills?.loadDrills().find((d) => d.id === id) : undefined;
+    const restored = spec.kind === 'drill' ? (await this.drills?.loadDrills())?.find((d) => d.id === id) : undefined;
     if (spec.kind === 'drill' && !restored) {
       // Its trainees and answers are in a database this node cannot read (nodes without a shared
       // DATABASE_URL): left for a node that can, or for its own node when it comes back.
@@ -251,7 +251,7 @@ export class ClusterNode implements RegistryCluster {
   /** Drills kept in the shared store but unknown to Redis (a new Redis, or all nodes restarted) are put back in the directory. */
   private async seedDrills(): Promise<void> {
     const known = new Set(await this.directory.ids());
-    for (const kept of this.drills?.loadDrills() ?? []) {
+    for (const kept of (await this.drills?.loadDrills()) ?? []) {
       if (known.has(kept.id)) continue;
       const { clock, ...rest } = kept;
       await this.directory.save({ id: rest.id, kind: 'drill', scenarioId: rest.scenarioId, joinCode: rest.joinCode, instructorToken: rest.instructorToken, regions: rest.regions, creator: rest.creator, speed: clock.speed, positionMs: clock.positionMs, autoplay: false, loop: clock.loop });

@@ -57,7 +57,7 @@ export class ScenarioStore {
    * every later upload and deletion there. One that no longer loads is reported and skipped.
    */
   async restoreUploads(store: DrillStore, pool: ParsePool, warn: (message: string) => void): Promise<void> {
-    for (const kept of store.loadScenarios()) {
+    for (const kept of await store.loadScenarios()) {
       const { result, bytes } = await pool.parse(kept.text, kept.format);
       if (!result.ok || this.byId.has(result.scenario.id)) {
         warn(`uploaded scenario ${kept.id} not restored: ${result.ok ? 'its id is taken' : describeProblems(result.problems)}`);
@@ -128,19 +128,25 @@ export class ScenarioStore {
     const deleteToken = secret(24);
     this.add(result.scenario, 'upload', { address, bytes, deleteToken });
     this.bytesHeld += bytes;
-    this.keeper?.saveScenario({ id: result.scenario.id, format: input.format, text: input.text, address, deleteToken });
+    try {
+      await this.keeper?.saveScenario({ id: result.scenario.id, format: input.format, text: input.text, address, deleteToken });
+    } catch (error) {
+      this.byId.delete(result.scenario.id);
+      this.bytesHeld -= bytes;
+      throw error;
+    }
     return { scenario: result.scenario, deleteToken };
   }
 
   /** Deletes an uploaded scenario for whoever holds its delete token; running sessions keep their copy. */
-  deleteUpload(id: string, token: string | undefined): void {
+  async deleteUpload(id: string, token: string | undefined): Promise<void> {
     const stored = this.require(id);
     if (!stored.upload) throw new ApiError('forbidden', 'only uploaded scenarios can be deleted');
     if (!token) throw new ApiError('unauthorized', 'this needs the delete token returned by the upload: Authorization: Bearer <deleteToken>');
     if (!sameSecret(token, stored.upload.deleteToken)) throw new ApiError('forbidden', 'the delete token does not match this scenario');
     this.byId.delete(id);
     this.bytesHeld -= stored.upload.bytes;
-    this.keeper?.deleteScenario(id);
+    await this.keeper?.deleteScenario(id);
   }
 
   add(scenario: Scenario, origin: StoredScenario['origin'], upload?: StoredScenario['upload']): void {

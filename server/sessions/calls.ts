@@ -35,8 +35,8 @@ export function actorOf(session: Session, ref: ActorRef): Actor {
   return { role: 'trainee', participant };
 }
 
-/** Runs one message of a connected client; the result is what its acknowledgement carries. */
-export function callSession(session: Session, actor: Actor, name: CallName, payload: unknown): object {
+/** Runs one message of a connected client; the result is what its acknowledgement carries (inject and shelter once committed). */
+export async function callSession(session: Session, actor: Actor, name: CallName, payload: unknown): Promise<object> {
   switch (name) {
     case 'control':
       authorize(actor, 'control', session);
@@ -44,12 +44,12 @@ export function callSession(session: Session, actor: Actor, name: CallName, payl
     case 'inject': {
       authorize(actor, 'inject', session);
       const { event } = parseOr(injectSchema, payload, 'invalid_request', 'inject: send { event: { type, ... } }');
-      return { event: session.inject(event) };
+      return { event: await session.inject(event) };
     }
     case 'shelter': {
       authorize(actor, 'shelter', session);
       parseOr(shelterSchema, payload, 'invalid_request', 'shelter report');
-      const { alertAtMs, responseMs, responseWallMs } = session.shelter(actor.participant!);
+      const { alertAtMs, responseMs, responseWallMs } = await session.shelter(actor.participant!);
       return { alertAtMs, responseMs: responseMs!, responseWallMs: responseWallMs! };
     }
     case 'post': {

@@ -2,11 +2,17 @@
  * What a drill leaves behind, and the seam it is written through: the sessions layer records
  * each change as it happens (a drill created, the clock moved, an event injected, a trainee
  * joined, an alert opened, an answer given), and reads them all back when the process starts
- * again. SQLite implements it today (storage/sqlite-drills.ts); a PostgreSQL store can sit
- * beside it, as each method is one small statement or one transaction.
+ * again. Two stores implement it: SQLite (storage/sqlite-drills.ts, the default, nothing to
+ * install) and PostgreSQL (storage/pg-drills.ts, `DATABASE_URL`, for several processes).
  *
- * Every write is synchronous and returns only once committed: a trainee's answer is
- * acknowledged after `answer` returns, so an acknowledged answer survives a SIGKILL.
+ * Every method returns a promise that settles once the write is committed, and a store commits
+ * its writes in the order they were called: memory changes first, synchronously, and the write
+ * is queued in the same step, so an alert opened is written before its answer and closed after
+ * it even when nobody waits. Who must not speak before the commit waits: a trainee's answer is
+ * acknowledged after `answer` resolves, so an acknowledged answer survives a SIGKILL; a trainee
+ * gets its id and secret after its `join` is committed; a drill's links after `createDrill`.
+ * Writes nobody waits for (the clock, alerts opened and closed) report a failure through the
+ * `StoreFailure` the registry is given, never as an unhandled rejection.
  */
 import type { ScenarioEvent } from '../domain/events.ts';
 
@@ -65,42 +71,56 @@ export interface KeptUpload {
   readonly deleteToken: string;
 }
 
-export interface DrillStore {
-  createDrill(drill: StoredDrill): void;
-  saveClock(drillId: string, clock: StoredClock): void;
-  addInject(drillId: string, n: number, event: ScenarioEvent): void;
-  addParticipant(drillId: string, participant: StoredParticipant): void;
-  /** Runs `work` as one transaction (an alert over a region with many trainees is one commit). */
-  transaction(work: () => void): void;
+/**
+ * A change to a drill's trainees. Those of one moment (a trainee joining during an alert, an
+ * alert over a region of 1,000 trainees) are written together, in one transaction.
+ */
+export type TraineeWrite =
+  | { readonly kind: 'joined'; readonly participant: StoredParticipant }
   /** An alert began for a trainee: an open, unanswered response. */
-  openAlert(drillId: string, participantId: string, response: StoredResponse): void;
+  | { readonly kind: 'alerted'; readonly participantId: string; readonly response: StoredResponse }
   /** The trainee's alert `n` ended. */
-  closeAlert(drillId: string, participantId: string, n: number, endedAtMs: number): void;
-  /** A trainee's answer to its alert `n`; returns once committed. */
-  answer(drillId: string, participantId: string, n: number, responseMs: number, responseWallMs: number): void;
-  deleteDrill(drillId: string): void;
-  loadDrills(): LoadedDrill[];
+  | { readonly kind: 'ended'; readonly participantId: string; readonly n: number; readonly endedAtMs: number };
+
+export interface DrillStore {
+  createDrill(drill: StoredDrill): Promise<void>;
+  saveClock(drillId: string, clock: StoredClock): Promise<void>;
+  addInject(drillId: string, n: number, event: ScenarioEvent): Promise<void>;
+  /** One moment's changes to the trainees, in one transaction, in the order given. */
+  writeTrainees(drillId: string, writes: readonly TraineeWrite[]): Promise<void>;
+  /** A trainee's answer to its alert `n`; resolves once committed, rejects when that alert was never written. */
+  answer(drillId: string, participantId: string, n: number, responseMs: number, responseWallMs: number): Promise<void>;
+  deleteDrill(drillId: string): Promise<void>;
+  loadDrills(): Promise<LoadedDrill[]>;
   /** Uploaded scenarios, as their source text, so drills of them can resume. */
-  saveScenario(upload: KeptUpload): void;
-  deleteScenario(id: string): void;
-  loadScenarios(): KeptUpload[];
-  close(): void;
+  saveScenario(upload: KeptUpload): Promise<void>;
+  deleteScenario(id: string): Promise<void>;
+  loadScenarios(): Promise<KeptUpload[]>;
+  /** Waits for the writes already called, then lets the database go. */
+  close(): Promise<void>;
 }
+
+/** Where a write nobody waited for reports its failure (the server logs it). */
+export type StoreFailure = (error: unknown, write: string) => void;
+
+/** Hands a write nobody waits for to `failed` if it fails: never an unhandled rejection. */
+export function unawaited(write: Promise<void>, what: string, failed: StoreFailure): void {
+  write.catch((error: unknown) => failed(error, what));
+}
+
+const done = Promise.resolve();
 
 /** A store that keeps nothing: for registries without a database (unit tests, watch-only uses). */
 export const NULL_DRILL_STORE: DrillStore = {
-  createDrill() {},
-  saveClock() {},
-  addInject() {},
-  addParticipant() {},
-  transaction: (work) => work(),
-  openAlert() {},
-  closeAlert() {},
-  answer() {},
-  deleteDrill() {},
-  loadDrills: () => [],
-  saveScenario() {},
-  deleteScenario() {},
-  loadScenarios: () => [],
-  close() {},
+  createDrill: () => done,
+  saveClock: () => done,
+  addInject: () => done,
+  writeTrainees: () => done,
+  answer: () => done,
+  deleteDrill: () => done,
+  loadDrills: () => Promise.resolve([]),
+  saveScenario: () => done,
+  deleteScenario: () => done,
+  loadScenarios: () => Promise.resolve([]),
+  close: () => done,
 };

@@ -1,7 +1,8 @@
 /**
  * The drill side of a session: its trainees, their alerts and answers, and the store every
  * change is committed to before anyone is told. The session feeds it the regions whose alert
- * changed; it opens and closes each trainee's responses, tells each trainee where it stands
+ * changed; it opens and closes each trainee's responses (in memory at once, in the store in the
+ * same order, see drill-store.ts), tells each trainee where it stands
  * (`self`), and sends the instructor at most every `ROSTER_EVERY_MS` the rows that changed
  * (`partial`), with the counts: a thousand answers in a few seconds cost a few small messages,
  * not a thousand. Whole rosters went out before, and building and encoding 1,000 rows four
@@ -11,7 +12,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { ApiError } from '../contract/errors.ts';
 import type { Roster, TraineeStatus } from '../contract/session.ts';
 import type { NightState } from '../domain/state.ts';
-import type { DrillStore, LoadedDrill } from './drill-store.ts';
+import { unawaited, type DrillStore, type LoadedDrill, type StoreFailure, type TraineeWrite } from './drill-store.ts';
 import { Participants, traineeState, type AlertChange, type Participant, type ShelterResponse } from './participants.ts';
 import type { SessionSink } from './sink.ts';
 
@@ -33,6 +34,8 @@ export interface DrillOptions {
   readonly state: () => NightState;
   readonly positionMs: () => number;
   readonly resumed: boolean;
+  /** Where writes nobody waits for report a failure. */
+  readonly failed: StoreFailure;
 }
 
 export class Drill {
@@ -62,14 +65,18 @@ export class Drill {
     for (const p of stored.participants) this.participants.restore(p, p.responses);
   }
 
-  join(name: string, region: string): Participant {
+  /** Admits a trainee; resolves once it is committed, so the id and secret it is given are kept. */
+  async join(name: string, region: string): Promise<Participant> {
     if (!this.regions.includes(region)) throw new ApiError('invalid_handshake', `this drill does not offer the region ${region}; pick one of ${this.regions.join(', ')}`);
     const { store, sessionId, scheduler } = this.options;
     const p = this.participants.join(name, region, scheduler.now());
-    store.transaction(() => {
-      store.addParticipant(sessionId, p);
-      this.sync([p]);
-    });
+    const { writes } = this.sync([p]);
+    try {
+      await store.writeTrainees(sessionId, [{ kind: 'joined', participant: p }, ...writes]);
+    } catch (error) {
+      this.participants.forget(p);
+      throw error;
+    }
     this.rosterSoon(p);
     return p;
   }
@@ -79,19 +86,19 @@ export class Drill {
     const trainees: Participant[] = [];
     for (const region of regions ?? this.regions) for (const p of this.participants.inRegion(region)) trainees.push(p);
     if (trainees.length === 0) return;
-    let changed: AlertChange[] = [];
-    this.options.store.transaction(() => (changed = this.sync(trainees)));
-    for (const c of changed) {
+    const { changes, writes } = this.sync(trainees);
+    if (writes.length) unawaited(this.options.store.writeTrainees(this.options.sessionId, writes), 'alerts', this.options.failed);
+    for (const c of changes) {
       this.sendSelf(c.participant);
       this.rosterSoon(c.participant);
     }
   }
 
-  /** Records the answer, commits it, and only then returns: the caller acknowledges it. */
-  answer(p: Participant): ShelterResponse {
+  /** Records the answer, commits it, and only then resolves: the caller acknowledges it. */
+  async answer(p: Participant): Promise<ShelterResponse> {
     const r = this.participants.answer(p, this.options.positionMs(), this.options.scheduler.now());
     try {
-      this.options.store.answer(this.options.sessionId, p.participantId, r.n, r.responseMs!, r.responseWallMs!);
+      await this.options.store.answer(this.options.sessionId, p.participantId, r.n, r.responseMs!, r.responseWallMs!);
     } catch (error) {
       r.responseMs = null;
       r.responseWallMs = null;
@@ -145,19 +152,22 @@ export class Drill {
     this.selfTimer?.unsubscribe();
   }
 
-  private sync(trainees: readonly Participant[]): AlertChange[] {
-    const { store, sessionId, scheduler } = this.options;
+  /** Brings trainees in line with their regions' alerts, in memory; returns the writes that records. */
+  private sync(trainees: readonly Participant[]): { changes: AlertChange[]; writes: TraineeWrite[] } {
+    const { scheduler } = this.options;
     const state = this.options.state();
     const position = this.options.positionMs();
     const changes: AlertChange[] = [];
+    const writes: TraineeWrite[] = [];
     for (const p of trainees) {
       const change = this.participants.sync(p, state.regions[p.region]?.alert?.sinceMs ?? null, position, scheduler.now());
       if (!change) continue;
-      if (change.closed) store.closeAlert(sessionId, p.participantId, change.closed.n, change.closed.endedAtMs!);
-      if (change.opened) store.openAlert(sessionId, p.participantId, change.opened);
+      const { participantId } = p;
+      if (change.closed) writes.push({ kind: 'ended', participantId, n: change.closed.n, endedAtMs: change.closed.endedAtMs! });
+      if (change.opened) writes.push({ kind: 'alerted', participantId, response: { ...change.opened } });
       changes.push(change);
     }
-    return changes;
+    return { changes, writes };
   }
 
   private sendSelf(p: Participant): void {

@@ -145,6 +145,12 @@ export class Participants {
     return [...this.byId.values()];
   }
 
+  /** A trainee whose joining could not be committed: as if it had never come. */
+  forget(p: Participant): void {
+    this.byId.delete(p.participantId);
+    this.byRegion.get(p.region)?.delete(p);
+  }
+
   private add(stored: StoredParticipant, responses: ShelterResponse[]): Participant {
     const p: Participant = { ...stored, connections: 0, responses };
     this.byId.set(p.participantId, p);

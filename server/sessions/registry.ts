@@ -8,7 +8,7 @@ import type { CreateSession, SessionSpec } from '../contract/session.ts';
 
 export type { SessionSpec };
 import type { ScenarioStore } from '../scenario/store.ts';
-import { NULL_DRILL_STORE, type DrillStore, type LoadedDrill } from './drill-store.ts';
+import { NULL_DRILL_STORE, type DrillStore, type LoadedDrill, type StoreFailure } from './drill-store.ts';
 import { drillRegions } from './drill-regions.ts';
 import { secret } from './participants.ts';
 import { Bucket, DEFAULT_QUOTAS, JoinGuard, tooMany, type Quotas } from './quotas.ts';
@@ -43,6 +43,8 @@ export interface RegistryOptions {
   readonly drills?: DrillStore;
   /** With several nodes: told of each session run or dropped here, and its shared journal. */
   readonly cluster?: RegistryCluster;
+  /** Where a drill write nobody waited for (the clock, alerts) reports a failure (default: stderr). */
+  readonly storeFailed?: StoreFailure;
 }
 
 export type StopReason = 'reaped' | 'erased' | 'closing' | 'released';
@@ -79,10 +81,12 @@ export class SessionRegistry {
   readonly joins: JoinGuard;
   sink: SessionSink;
   readonly drills: DrillStore;
+  private readonly storeFailed: StoreFailure;
 
   constructor(private readonly options: RegistryOptions) {
     this.sink = options.sink;
     this.drills = options.drills ?? NULL_DRILL_STORE;
+    this.storeFailed = options.storeFailed ?? ((error, write) => console.error(`drill store: the ${write} write failed:`, error));
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.now = options.now ?? Date.now;
     this.quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
@@ -94,7 +98,31 @@ export class SessionRegistry {
     return this.byId.size;
   }
 
-  create(request: CreateSession, creator = 'local'): Session {
+  /** A session; a drill resolves once it is committed to the store, so the links handed out are kept. */
+  async create(request: CreateSession, creator = 'local'): Promise<Session> {
+    const session = this.open(request, creator);
+    if (!session.drill) return session;
+    const { positionMs, speed, playing, loop } = session.clock;
+    try {
+      await this.drills.createDrill({
+        id: session.id,
+        scenarioId: session.scenario.id,
+        joinCode: session.joinCode,
+        instructorToken: session.instructorToken,
+        regions: session.drill.regions,
+        createdAtMs: this.now(),
+        creator,
+        clock: { positionMs, speed, playing, loop },
+      });
+    } catch (error) {
+      this.remove(session, 'erased');
+      throw error;
+    }
+    return session;
+  }
+
+  /** A session in memory only, at once: for watch sessions, which nothing keeps (`create` for drills). */
+  open(request: CreateSession, creator = 'local'): Session {
     const max = this.options.maxSessions ?? MAX_SESSIONS;
     if ((this.byCreator.get(creator) ?? 0) >= this.quotas.sessionsPerAddress) {
       throw tooMany(`an address may run ${this.quotas.sessionsPerAddress} sessions at once; idle ones close after ${Math.round(this.idleMs / 60_000)} minutes`, SERVER_FULL_RETRY_S * 1000);
@@ -120,19 +148,6 @@ export class SessionRegistry {
       regions,
     };
     const session = this.build(spec);
-    if (session.drill) {
-      const { positionMs, speed, playing, loop } = session.clock;
-      this.drills.createDrill({
-        id: session.id,
-        scenarioId: session.scenario.id,
-        joinCode: session.joinCode,
-        instructorToken: session.instructorToken,
-        regions,
-        createdAtMs: this.now(),
-        creator,
-        clock: { positionMs, speed, playing, loop },
-      });
-    }
     this.track(session, creator, spec);
     return session;
   }
@@ -142,9 +157,9 @@ export class SessionRegistry {
    * their trainees, answers, injected events, join code and instructor token. Returns how many;
    * those whose scenario is gone are reported through `warn` and left in the store.
    */
-  restore(warn: (message: string) => void, accept?: (drillId: string) => boolean): number {
+  async restore(warn: (message: string) => void, accept?: (drillId: string) => boolean): Promise<number> {
     let n = 0;
-    for (const kept of this.drills.loadDrills()) {
+    for (const kept of await this.drills.loadDrills()) {
       if (!this.options.scenarios.get(kept.scenarioId)) {
         warn(`drill ${kept.id} not resumed: its scenario ${kept.scenarioId} is not loaded`);
         continue;
@@ -187,7 +202,7 @@ export class SessionRegistry {
       ...(this.options.logCapacity ? { logCapacity: this.options.logCapacity } : {}),
       ...(cluster ? { journal: cluster.journal(spec.id) } : {}),
       ...(resume ? { resume } : {}),
-      ...(spec.kind === 'drill' ? { drill: { store: this.drills, regions: spec.regions, ...(spec.restored ? { restored: spec.restored } : {}) } } : {}),
+      ...(spec.kind === 'drill' ? { drill: { store: this.drills, regions: spec.regions, failed: this.storeFailed, ...(spec.restored ? { restored: spec.restored } : {}) } } : {}),
       // Through the registry, so a sink swapped in later (the socket server) reaches every session.
       sink: {
         events: (...args) => this.sink.events(...args),
@@ -214,10 +229,10 @@ export class SessionRegistry {
   }
 
   /** The instructor deletes a drill: its clients are let go and everything kept of it is erased. */
-  erase(session: Session): void {
+  async erase(session: Session): Promise<void> {
     this.remove(session, 'erased');
-    this.drills.deleteDrill(session.id);
     this.sink.ended(session.id, 'the instructor deleted this drill');
+    await this.drills.deleteDrill(session.id);
   }
 
   /** Resolves once the other nodes can find session `id` (at once with one process). */

@@ -75,8 +75,8 @@ export interface Admission {
   readonly isNew: boolean;
 }
 
-/** Admits a connection from `address` with the credentials of its handshake. */
-export function admit(credentials: Handshake, registry: SessionRegistry, address: string): Admission {
+/** Admits a connection from `address` with the credentials of its handshake (a new trainee once committed). */
+export async function admit(credentials: Handshake, registry: SessionRegistry, address: string): Promise<Admission> {
   const session = registry.require(credentials.sessionId);
   switch (credentials.role) {
     case 'viewer':
@@ -88,7 +88,7 @@ export function admit(credentials: Handshake, registry: SessionRegistry, address
   }
 }
 
-function admitTrainee(credentials: Handshake, session: Session, registry: SessionRegistry, address: string): Admission {
+async function admitTrainee(credentials: Handshake, session: Session, registry: SessionRegistry, address: string): Promise<Admission> {
   if (!session.drill) throw new ApiError('forbidden', 'this session is not a drill: join it as a viewer');
   if (credentials.participantId && credentials.participantToken) {
     const participant = session.drill.participants.rejoin(credentials.participantId, credentials.participantToken);
@@ -99,6 +99,6 @@ function admitTrainee(credentials: Handshake, session: Session, registry: Sessio
   if (credentials.name === undefined) throw new ApiError('invalid_handshake', 'a trainee joins with a name (auth.name)');
   const name = parseOr(traineeNameSchema, credentials.name, 'invalid_handshake', 'name');
   if (!credentials.region) throw new ApiError('invalid_handshake', `a trainee joins with the region they are in (auth.region): one of ${session.drill.regions.join(', ')}`);
-  const participant = session.joinTrainee(name, credentials.region);
+  const participant = await session.joinTrainee(name, credentials.region);
   return { session, actor: { role: 'trainee', participant }, isNew: true };
 }

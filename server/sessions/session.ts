@@ -18,7 +18,7 @@ import { formatIsoInZone } from '../domain/time.ts';
 import { ReplayEngine, type EngineOutput } from '../engine/replay.ts';
 import type { Timeline } from '../engine/timeline.ts';
 import { Drill } from './drill.ts';
-import type { DrillStore, LoadedDrill } from './drill-store.ts';
+import { unawaited, type DrillStore, type LoadedDrill, type StoreFailure } from './drill-store.ts';
 import { ItemLog, type LoggedMessage } from './item-log.ts';
 import type { Participant, ShelterResponse } from './participants.ts';
 import { Attempts, Bucket, DEFAULT_QUOTAS, tooMany, type Quotas } from './quotas.ts';
@@ -45,8 +45,11 @@ export interface SessionOptions extends Readonly<Pick<SessionSpec, 'id' | 'joinC
   readonly journal?: SessionJournal;
   /** Taken over from another node: the last item's seq and the engine's cursor then. */
   readonly resume?: { readonly seq: number; readonly cursor: number | undefined };
-  /** Drills: where they are kept, the regions trainees may pick, and (on restart) what was kept. */
-  readonly drill?: { readonly store: DrillStore; readonly regions: readonly string[]; readonly restored?: LoadedDrill };
+  /**
+   * Drills: where they are kept, the regions trainees may pick, (on restart) what was kept, and
+   * where writes nobody waits for (the clock, alerts) report a failure.
+   */
+  readonly drill?: { readonly store: DrillStore; readonly regions: readonly string[]; readonly restored?: LoadedDrill; readonly failed: StoreFailure };
 }
 
 /** Where the engine stood when an item was broadcast: enough to carry on from it elsewhere. */
@@ -131,6 +134,7 @@ export class Session {
           state: () => this.engine.state,
           positionMs: () => this.engine.clock.positionMs,
           resumed: restored !== undefined,
+          failed: options.drill.failed,
         })
       : undefined;
     if (restored) this.drill!.restore(restored);
@@ -167,8 +171,8 @@ export class Session {
     return result.clock;
   }
 
-  /** An instructor's ad-hoc event, validated, placed at the current position and broadcast. */
-  inject(input: unknown): TimelineEvent {
+  /** An instructor's ad-hoc event, validated, placed at the current position and broadcast; in a drill, answered once committed. */
+  async inject(input: unknown): Promise<TimelineEvent> {
     this.touch();
     const parsed = parseOr(injectedEventSchema, input, 'invalid_request', 'event');
     if (this.injected >= this.quotas.injectsPerSession) throw tooMany(`a session may inject ${this.quotas.injectsPerSession} events in all`, 3_600_000);
@@ -189,8 +193,8 @@ export class Session {
       };
       return { ...base, text: text ?? describeEvent({ ...base, text: { en: '' } } as ScenarioEvent) } as ScenarioEvent;
     });
-    if (made) this.drill?.store.addInject(this.id, n, made);
     const broadcast = this.recentBroadcast.at(-1);
+    if (made) await this.drill?.store.addInject(this.id, n, made);
     if (!broadcast || broadcast.seq <= before) throw new ApiError('internal', 'the injected event was not broadcast');
     return broadcast;
   }
@@ -246,7 +250,8 @@ export class Session {
 
   // Participants --------------------------------------------------------------------------
 
-  joinTrainee(name: string, region: string): Participant {
+  /** Admits a trainee; resolves once it is committed. */
+  async joinTrainee(name: string, region: string): Promise<Participant> {
     const drill = this.requireDrill();
     const wait = this.admissions.take();
     if (wait > 0) throw tooMany(`this drill admits ${this.quotas.traineesPerSecond} trainees a second; try again shortly`, wait);
@@ -272,8 +277,8 @@ export class Session {
     this.touch();
   }
 
-  /** Records and commits a trainee's answer to its open alert, then returns: the caller acknowledges it. */
-  shelter(participant: Participant): ShelterResponse {
+  /** Records and commits a trainee's answer to its open alert, then resolves: the caller acknowledges it. */
+  async shelter(participant: Participant): Promise<ShelterResponse> {
     this.touch();
     return this.requireDrill().answer(participant);
   }
@@ -315,7 +320,7 @@ export class Session {
 
   private saveClock(): void {
     const { positionMs, speed, playing, loop } = this.engine.clock;
-    this.drill?.store.saveClock(this.id, { positionMs, speed, playing, loop });
+    if (this.options.drill) unawaited(this.options.drill.store.saveClock(this.id, { positionMs, speed, playing, loop }), 'clock', this.options.drill.failed);
   }
 
   private onOutput(output: EngineOutput): void {

@@ -11,7 +11,8 @@
  *
  * Stores never share tables: each declares its migrations under its own name, applied in order
  * and recorded in `schema_migrations`, so adding a store or a column is a new migration, never an
- * edit of an old one. A PostgreSQL implementation of a store sits beside its SQLite one.
+ * edit of an old one. A PostgreSQL implementation of a store sits beside its SQLite one, with the
+ * same versions (storage/postgres.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -69,10 +70,7 @@ function prepare(db: Database, sync: 'normal' | 'full'): Database {
  * order. Refuses a database that has a newer version than this code knows (a downgrade).
  */
 export function migrate(db: Database, store: string, migrations: readonly Migration[]): void {
-  const sorted = [...migrations].sort((a, b) => a.version - b.version);
-  sorted.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`${store}: migrations must be numbered 1, 2, 3…; found ${m.version} at place ${i + 1}`);
-  });
+  const sorted = inOrder(store, migrations);
   // One write transaction from the version check to the last migration: processes that share
   // the file (`serve --workers`) start together, and only the first applies each migration.
   db.transaction(() => {
@@ -89,4 +87,13 @@ export function migrate(db: Database, store: string, migrations: readonly Migrat
       })();
     }
   }).immediate();
+}
+
+/** Refuses a list that is not numbered 1, 2, 3…; returns it in order. */
+export function inOrder<T extends { readonly version: number }>(store: string, migrations: readonly T[]): T[] {
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  sorted.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`${store}: migrations must be numbered 1, 2, 3…; found ${m.version} at place ${i + 1}`);
+  });
+  return sorted;
 }

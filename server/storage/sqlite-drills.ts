@@ -1,12 +1,13 @@
 /**
  * The drill store in SQLite (see sessions/drill-store.ts for what it keeps and why). Statements
- * are prepared once; each write is one statement or one transaction, committed before it
- * returns (WAL, synchronous NORMAL: a SIGKILL loses nothing committed).
+ * are prepared once; each write is one statement or one transaction, committed synchronously
+ * when it is called (WAL, synchronous NORMAL: a SIGKILL loses nothing committed), so the order
+ * of the calls is the order of the commits and the promise it returns is already settled.
  *
  * Cost: an answer is one UPDATE by primary key, tens of microseconds; an alert over a region
  * with 1,000 trainees is one transaction of 1,000 INSERTs, a few milliseconds.
  */
-import type { DrillStore, KeptUpload, LoadedDrill, StoredClock, StoredDrill, StoredParticipant, StoredResponse } from '../sessions/drill-store.ts';
+import type { DrillStore, KeptUpload, LoadedDrill, StoredClock, StoredDrill, StoredResponse, TraineeWrite } from '../sessions/drill-store.ts';
 import type { ScenarioEvent } from '../domain/events.ts';
 import { migrate, type Database, type Migration } from './database.ts';
 
@@ -106,7 +107,7 @@ export class SqliteDrillStore implements DrillStore {
     };
   }
 
-  createDrill(d: StoredDrill): void {
+  async createDrill(d: StoredDrill): Promise<void> {
     this.s.create.run({
       id: d.id,
       scenarioId: d.scenarioId,
@@ -122,39 +123,37 @@ export class SqliteDrillStore implements DrillStore {
     });
   }
 
-  saveClock(drillId: string, c: StoredClock): void {
+  async saveClock(drillId: string, c: StoredClock): Promise<void> {
     this.s.clock.run(Math.floor(c.positionMs), c.speed, c.playing ? 1 : 0, c.loop ? 1 : 0, drillId);
   }
 
-  addInject(drillId: string, n: number, event: ScenarioEvent): void {
+  async addInject(drillId: string, n: number, event: ScenarioEvent): Promise<void> {
     this.s.inject.run(drillId, n, JSON.stringify(event));
   }
 
-  addParticipant(drillId: string, p: StoredParticipant): void {
-    this.s.participant.run(drillId, p.participantId, p.token, p.name, p.region, p.joinedAtMs);
+  async writeTrainees(drillId: string, writes: readonly TraineeWrite[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const w of writes) {
+        if (w.kind === 'joined') {
+          const p = w.participant;
+          this.s.participant.run(drillId, p.participantId, p.token, p.name, p.region, p.joinedAtMs);
+        } else if (w.kind === 'alerted') {
+          this.s.open.run(drillId, w.participantId, w.response.n, Math.floor(w.response.alertAtMs), w.response.alertWallMs);
+        } else this.s.close.run(Math.floor(w.endedAtMs), drillId, w.participantId, w.n);
+      }
+    })();
   }
 
-  transaction(work: () => void): void {
-    this.db.transaction(work)();
+  async answer(drillId: string, participantId: string, n: number, responseMs: number, responseWallMs: number): Promise<void> {
+    const { changes } = this.s.answer.run(Math.floor(responseMs), Math.floor(responseWallMs), drillId, participantId, n);
+    if (changes !== 1) throw new Error(`drill ${drillId}: trainee ${participantId} has no alert ${n} in the store`);
   }
 
-  openAlert(drillId: string, participantId: string, r: StoredResponse): void {
-    this.s.open.run(drillId, participantId, r.n, Math.floor(r.alertAtMs), r.alertWallMs);
-  }
-
-  closeAlert(drillId: string, participantId: string, n: number, endedAtMs: number): void {
-    this.s.close.run(Math.floor(endedAtMs), drillId, participantId, n);
-  }
-
-  answer(drillId: string, participantId: string, n: number, responseMs: number, responseWallMs: number): void {
-    this.s.answer.run(Math.floor(responseMs), Math.floor(responseWallMs), drillId, participantId, n);
-  }
-
-  deleteDrill(drillId: string): void {
+  async deleteDrill(drillId: string): Promise<void> {
     this.s.delete.run(drillId);
   }
 
-  loadDrills(): LoadedDrill[] {
+  async loadDrills(): Promise<LoadedDrill[]> {
     return (this.s.drills.all() as DrillRow[]).map((row) => {
       const responses = new Map<string, StoredResponse[]>();
       for (const r of this.s.responses.all(row.id) as Array<Record<string, number | string | null>>) {
@@ -192,19 +191,19 @@ export class SqliteDrillStore implements DrillStore {
     });
   }
 
-  saveScenario(upload: KeptUpload): void {
+  async saveScenario(upload: KeptUpload): Promise<void> {
     this.s.saveScenario.run(upload);
   }
 
-  deleteScenario(id: string): void {
+  async deleteScenario(id: string): Promise<void> {
     this.s.deleteScenario.run(id);
   }
 
-  loadScenarios(): KeptUpload[] {
+  async loadScenarios(): Promise<KeptUpload[]> {
     return this.s.scenarios.all() as KeptUpload[];
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

@@ -45,6 +45,7 @@ interface ServeOptions {
   logLevel: string;
   dataDir: string;
   dataSync: 'normal' | 'full';
+  databaseUrl?: string;
   shutdownSeconds: number;
   connectionsPerAddress: number;
   connectionsPerSecond: number;
@@ -114,12 +115,17 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--connections-per-second <n>', 'socket connections one address may open per second (bursts of 2.5 times that)').env('CONNECTIONS_PER_SECOND').argParser(count).default(20))
     .addOption(new Option('--trainees-per-second <n>', 'trainees a drill admits per second (bursts of 6 times that)').env('TRAINEES_PER_SECOND').argParser(count).default(10))
     .addOption(new Option('--sessions-per-address <n>', 'sessions one address may run at once').env('SESSIONS_PER_ADDRESS').argParser(count).default(20))
-    .addOption(new Option('--data-dir <dir>', 'folder of the database that keeps drills, uploaded scenarios and webhooks (created on first run)').env('DATA_DIR').default('./data'))
+    .addOption(new Option('--data-dir <dir>', 'folder of the database that keeps drills, uploaded scenarios and webhooks (created on first run; with --database-url, webhooks only)').env('DATA_DIR').default('./data'))
     .addOption(new Option('--data-sync <mode>', 'normal: commits survive a crash; full: an fsync per commit, they survive a power cut too').env('DATA_SYNC').choices(['normal', 'full']).default('normal'))
     .addOption(new Option('--redis-url <url>', 'run as one node of several sharing this Redis (5 or newer): any node serves any session; off by default').env('REDIS_URL'))
     .addOption(new Option('--advertise-url <url>', 'with --redis-url: where the other nodes reach this one (default http://127.0.0.1:<port>, right for one machine)').env('ADVERTISE_URL'))
     .addOption(new Option('--workers <n>', 'with --redis-url: run this many server processes sharing the port (e.g. one per core)').env('WORKERS').argParser(count).default(1))
     .addOption(new Option('--lease-ms <ms>', "with --redis-url: a session's owner lease; a dead owner is replaced after about this long").env('LEASE_MS').argParser(count).hideHelp())
+    .addOption(
+      new Option('--database-url <url>', 'PostgreSQL that keeps drills and uploaded scenarios instead of SQLite, for several processes or machines sharing them, e.g. postgres://user:secret@db:5432/airraid (webhooks stay in --data-dir)').env(
+        'DATABASE_URL',
+      ),
+    )
     .addOption(new Option('--log-level <level>', 'log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (options: ServeOptions) => {
       process.env.LOG_LEVEL = options.logLevel;
@@ -143,6 +149,7 @@ export function registerServe(program: Command): void {
         idleMs: options.idleMinutes * 60_000,
         dataDir: options.dataDir,
         dataSync: options.dataSync,
+        ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
         quotas: {
           connectionsPerAddress: options.connectionsPerAddress,
           connectionsPerSecond: options.connectionsPerSecond,

@@ -59,7 +59,7 @@ export class CompatSessions {
     const sharedId = this.shared?.current();
     const existing = this.registry.get(sharedId ?? this.defaultId ?? '');
     if (existing && !existing.isDisposed) return existing;
-    const session = this.registry.create({
+    const session = this.registry.open({
       scenarioId: this.defaults.scenarioId ?? SEED_SCENARIO_ID,
       speed: this.defaults.speed ?? 1,
       positionMs: 0,

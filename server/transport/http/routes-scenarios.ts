@@ -71,9 +71,9 @@ export function scenarioRoutes({ scenarios, parsePool }: ScenarioRouteOptions): 
     },
   );
 
-  router.delete('/:id', (req, res) => {
+  router.delete('/:id', async (req, res) => {
     const match = /^Bearer\s+(\S{1,256})$/i.exec(req.get('authorization') ?? '');
-    scenarios.deleteUpload(req.params.id, match?.[1]);
+    await scenarios.deleteUpload(req.params.id, match?.[1]);
     res.status(204).end();
   });
 

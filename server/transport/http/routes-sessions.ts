@@ -50,7 +50,7 @@ export function sessionRoutes({ registry, publicUrl }: SessionRouteOptions): Rou
 
   router.post('/', json, async (req, res) => {
     const request = parseOr(createSessionSchema, req.body ?? {}, 'invalid_request', 'session request');
-    const session = registry.create(request, req.ip ?? 'unknown');
+    const session = await registry.create(request, req.ip ?? 'unknown');
     // With several nodes, answered once every node can find it.
     await registry.registered(session.id);
     res.status(201).location(`/api/sessions/${session.id}`).json(created(session, baseUrl(req, publicUrl)));
@@ -94,10 +94,10 @@ export function sessionRoutes({ registry, publicUrl }: SessionRouteOptions): Rou
   });
 
   // The instructor erases the drill: sessions, trainees and answers, in memory and in the store.
-  router.delete('/:id', (req, res) => {
+  router.delete('/:id', async (req, res) => {
     const session = registry.require(req.params.id);
     authorize(actorOf(req, session), 'delete', session);
-    registry.erase(session);
+    await registry.erase(session);
     res.status(204).end();
   });
 

@@ -14,6 +14,6 @@ export function parseHandshake(auth: unknown): Handshake {
 }
 
 /** Admits a connection from `address`; wrong join codes count against it (see `joinByCode`). */
-export function admit(auth: unknown, registry: SessionRegistry, address: string): Admission {
+export function admit(auth: unknown, registry: SessionRegistry, address: string): Promise<Admission> {
   return admitBy(parseHandshake(auth), registry, address);
 }

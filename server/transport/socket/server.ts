@@ -115,9 +115,16 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     try {
       const handshake = parseHandshake(socket.handshake.auth);
       if (registry.get(handshake.sessionId) || !options.cluster) {
-        const admission = admit(handshake, registry, address);
-        registry.connected(address);
-        return admitted(localPort(admission, options.cluster ? (id, seq) => options.cluster!.missedSince(id, seq) : undefined));
+        // A new trainee is admitted once committed; a client gone meanwhile is not counted (socket.io drops it).
+        return void admit(handshake, registry, address).then((admission) => {
+          try {
+            if (socket.conn.readyState !== 'open') throw new Error('the connection closed while it was admitted');
+            registry.connected(address);
+          } catch (error) {
+            return refuse(error);
+          }
+          admitted(localPort(admission, options.cluster ? (id, seq) => options.cluster!.missedSince(id, seq) : undefined));
+        }, refuse);
       }
       registry.connected(address);
       options.cluster.admit(handshake, address).then(admitted, (error: unknown) => {

@@ -13,14 +13,14 @@ function registry(now: () => number) {
 const request = { scenarioId: 'tiny', speed: 1, positionMs: 0, autoplay: false, loop: false, kind: 'drill' as const };
 
 describe('session registry', () => {
-  it('reaps sessions nobody has used for the idle time, and keeps those in use; a drill waits longer', () => {
+  it('reaps sessions nobody has used for the idle time, and keeps those in use; a drill waits longer', async () => {
     let now = Date.now();
     const reg = registry(() => now);
     const watch = { ...request, kind: 'watch' as const };
-    const idle = reg.create(watch);
-    const watched = reg.create(watch);
-    const touched = reg.create(watch);
-    const drill = reg.create(request);
+    const idle = await reg.create(watch);
+    const watched = await reg.create(watch);
+    const touched = await reg.create(watch);
+    const drill = await reg.create(request);
     watched.connect();
     now += 9 * 60_000;
     touched.lastActivityMs = now;
@@ -40,9 +40,9 @@ describe('session registry', () => {
     reg.close();
   });
 
-  it('finds drills by join code whatever its case, spaces and dashes', () => {
+  it('finds drills by join code whatever its case, spaces and dashes', async () => {
     const reg = registry(Date.now);
-    const s = reg.create(request);
+    const s = await reg.create(request);
     const spoken = `${s.joinCode.slice(0, 3).toLowerCase()} - ${s.joinCode.slice(3)}`;
     expect(reg.byCode(spoken)).toBe(s);
     expect(normalizeJoinCode(' ab-c 1 ')).toBe('ABC1');
