@@ -4,29 +4,64 @@
  * in flight), started again on the same data folder, and must give back every session, trainee
  * and acknowledged answer, the drill paused and marked as resumed, and the instructor's token
  * still valid. Trainees come back with their own id and secret.
+ *
+ * The same again with the drills in PostgreSQL (`DATABASE_URL`, a server of the test's own):
+ * each restart gets the same DATABASE_URL but a new, empty data folder, so what comes back can
+ * only have come from PostgreSQL.
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type SimClient } from '../../../client/sdk/index.ts';
+import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { serveProcess, type ServerProcess } from '../../helpers/process.ts';
 import { drillReportSchema, rosterSchema, snapshotSchema, traineeStatusSchema } from '../../../server/contract/wire.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'ars-crash-'));
+const dirs: string[] = [];
 const children: ChildProcess[] = [];
-afterAll(() => {
+let postgres: TestPostgres | undefined;
+afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  await postgres?.stop();
+}, 30_000);
 
-async function serve(): Promise<ServerProcess> {
-  const started = await serveProcess(['--data-dir', dir]);
-  children.push(started.child);
-  return started;
+const dataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ars-crash-'));
+  dirs.push(dir);
+  return dir;
+};
+
+/** Where the drill is kept: the same data folder each time, or PostgreSQL and a new folder each time. */
+interface Backend {
+  readonly name: string;
+  setUp(): Promise<void>;
+  serve(): Promise<ServerProcess>;
 }
+
+const sqlite = (): Backend => {
+  let dir: string;
+  return {
+    name: 'SQLite',
+    setUp: async () => void (dir = dataDir()),
+    serve: () => serveProcess(['--data-dir', dir]),
+  };
+};
+
+const withPostgres = (): Backend => {
+  let url: string;
+  return {
+    name: 'PostgreSQL',
+    setUp: async () => {
+      postgres = await startPostgres();
+      url = await postgres.database();
+    },
+    serve: () => serveProcess(['--data-dir', dataDir()], { ...process.env, DATABASE_URL: url }),
+  };
+};
 
 async function call(url: string, path: string, init: RequestInit & { json?: unknown; token?: string } = {}): Promise<{ status: number; body: unknown }> {
   const { json, token, ...rest } = init;
@@ -71,7 +106,14 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
   }
 }
 
-describe('a drill survives SIGKILL', () => {
+describe.each([sqlite(), withPostgres()])('a drill in $name survives SIGKILL', (backend) => {
+  beforeAll(() => backend.setUp(), 60_000);
+  const serve = async (): Promise<ServerProcess> => {
+    const started = await backend.serve();
+    children.push(started.child);
+    return started;
+  };
+
   it('keeps every session, trainee and acknowledged answer through six kills at random moments', async () => {
     let { child, url } = await serve();
     const created = (await call(url, '/api/sessions', { method: 'POST', json: { scenarioId: 'demo', kind: 'drill', speed: 10, autoplay: false } })).body as {
