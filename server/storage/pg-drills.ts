@@ -1,8 +1,8 @@
 /**
  * The drill store in PostgreSQL (`DATABASE_URL`; see sessions/drill-store.ts for what it keeps
  * and why, storage/postgres.ts for the pool, the migrations and the queue). The same tables as
- * the SQLite store, with PostgreSQL's types: milliseconds as BIGINT, flags as BOOLEAN, regions
- * and events as JSONB. Every call goes through one queue, so writes commit in the order they
+ * the SQLite store (storage/drill-schema.ts), with PostgreSQL's types: milliseconds as BIGINT,
+ * flags as BOOLEAN, regions and events as JSONB. Every call goes through one queue, so writes commit in the order they
  * were called and a read sees every write called before it.
  *
  * Cost: an answer is one UPDATE by primary key; an alert over a region of 1,000 trainees is one
@@ -13,67 +13,10 @@ import type pg from 'pg';
 import type { ScenarioEvent } from '../domain/events.ts';
 import type { DrillStore, KeptUpload, LoadedDrill, StoredClock, StoredDrill, StoredParticipant, StoredResponse, TraineeWrite } from '../sessions/drill-store.ts';
 import { inTransaction, migratePostgres, openPool, SerialQueue, type PgMigration } from './postgres.ts';
-import { DRILL_MIGRATIONS } from './sqlite-drills.ts';
+import { DRILL_SCHEMA, POSTGRES_DIALECT } from './drill-schema.ts';
 
-const SCHEMA: Record<number, string> = {
-  1: `
-    CREATE TABLE drills (
-      id TEXT PRIMARY KEY,
-      scenario_id TEXT NOT NULL,
-      join_code TEXT NOT NULL UNIQUE,
-      instructor_token TEXT NOT NULL,
-      regions JSONB NOT NULL,
-      created_at_ms BIGINT NOT NULL,
-      creator TEXT NOT NULL,
-      position_ms BIGINT NOT NULL,
-      speed DOUBLE PRECISION NOT NULL,
-      playing BOOLEAN NOT NULL,
-      loop BOOLEAN NOT NULL
-    );
-    CREATE TABLE drill_injects (
-      drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
-      n INTEGER NOT NULL,
-      event JSONB NOT NULL,
-      PRIMARY KEY (drill_id, n)
-    );
-    CREATE TABLE drill_participants (
-      drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
-      participant_id TEXT NOT NULL,
-      token TEXT NOT NULL,
-      name TEXT NOT NULL,
-      region TEXT NOT NULL,
-      joined_at_ms BIGINT NOT NULL,
-      PRIMARY KEY (drill_id, participant_id)
-    );
-    CREATE TABLE drill_responses (
-      drill_id TEXT NOT NULL,
-      participant_id TEXT NOT NULL,
-      n INTEGER NOT NULL,
-      alert_at_ms BIGINT NOT NULL,
-      alert_wall_ms BIGINT NOT NULL,
-      response_ms BIGINT,
-      response_wall_ms BIGINT,
-      ended_at_ms BIGINT,
-      PRIMARY KEY (drill_id, participant_id, n),
-      FOREIGN KEY (drill_id, participant_id) REFERENCES drill_participants(drill_id, participant_id) ON DELETE CASCADE
-    );
-    CREATE TABLE uploaded_scenarios (
-      seq BIGSERIAL,
-      id TEXT PRIMARY KEY,
-      format TEXT NOT NULL,
-      text TEXT NOT NULL,
-      address TEXT NOT NULL,
-      delete_token TEXT NOT NULL
-    );
-  `,
-};
-
-/** The SQLite store's migrations, version for version and description for description. */
-export const PG_DRILL_MIGRATIONS: readonly PgMigration[] = DRILL_MIGRATIONS.map((m) => {
-  const sql = SCHEMA[m.version];
-  if (sql === undefined) throw new Error(`drills: migration ${m.version} has no PostgreSQL form`);
-  return { version: m.version, description: m.description, sql };
-});
+/** The drill tables (storage/drill-schema.ts) in PostgreSQL's types: the SQLite store's migrations, version for version. */
+export const PG_DRILL_MIGRATIONS: readonly PgMigration[] = DRILL_SCHEMA.map((m) => ({ version: m.version, description: m.description, sql: m.sql(POSTGRES_DIALECT) }));
 
 interface DrillRow {
   id: string;

@@ -10,63 +10,14 @@
 import type { DrillStore, KeptUpload, LoadedDrill, StoredClock, StoredDrill, StoredResponse, TraineeWrite } from '../sessions/drill-store.ts';
 import type { ScenarioEvent } from '../domain/events.ts';
 import { migrate, type Database, type Migration } from './database.ts';
+import { DRILL_SCHEMA, SQLITE_DIALECT } from './drill-schema.ts';
 
-export const DRILL_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    description: 'drills, their injected events, trainees, alerts and answers; uploaded scenarios',
-    up: (db) =>
-      db.exec(`
-        CREATE TABLE drills (
-          id TEXT PRIMARY KEY,
-          scenario_id TEXT NOT NULL,
-          join_code TEXT NOT NULL UNIQUE,
-          instructor_token TEXT NOT NULL,
-          regions TEXT NOT NULL,
-          created_at_ms INTEGER NOT NULL,
-          creator TEXT NOT NULL,
-          position_ms INTEGER NOT NULL,
-          speed REAL NOT NULL,
-          playing INTEGER NOT NULL,
-          loop INTEGER NOT NULL
-        );
-        CREATE TABLE drill_injects (
-          drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
-          n INTEGER NOT NULL,
-          event TEXT NOT NULL,
-          PRIMARY KEY (drill_id, n)
-        );
-        CREATE TABLE drill_participants (
-          drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
-          participant_id TEXT NOT NULL,
-          token TEXT NOT NULL,
-          name TEXT NOT NULL,
-          region TEXT NOT NULL,
-          joined_at_ms INTEGER NOT NULL,
-          PRIMARY KEY (drill_id, participant_id)
-        );
-        CREATE TABLE drill_responses (
-          drill_id TEXT NOT NULL,
-          participant_id TEXT NOT NULL,
-          n INTEGER NOT NULL,
-          alert_at_ms INTEGER NOT NULL,
-          alert_wall_ms INTEGER NOT NULL,
-          response_ms INTEGER,
-          response_wall_ms INTEGER,
-          ended_at_ms INTEGER,
-          PRIMARY KEY (drill_id, participant_id, n),
-          FOREIGN KEY (drill_id, participant_id) REFERENCES drill_participants(drill_id, participant_id) ON DELETE CASCADE
-        );
-        CREATE TABLE uploaded_scenarios (
-          id TEXT PRIMARY KEY,
-          format TEXT NOT NULL,
-          text TEXT NOT NULL,
-          address TEXT NOT NULL,
-          delete_token TEXT NOT NULL
-        );
-      `),
-  },
-];
+/** The drill tables (storage/drill-schema.ts) in SQLite's types. */
+export const DRILL_MIGRATIONS: readonly Migration[] = DRILL_SCHEMA.map((m) => ({
+  version: m.version,
+  description: m.description,
+  up: (db) => db.exec(m.sql(SQLITE_DIALECT)),
+}));
 
 interface DrillRow {
   id: string;
