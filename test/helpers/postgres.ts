@@ -10,10 +10,10 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './redis.ts';
 
 const FIX = "install Debian's postgresql (apt-get install postgresql), or run bash .ci/run";
 
@@ -41,17 +41,6 @@ function findBinaries(): string {
   const found = candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres')));
   if (!found) throw new Error(`PostgreSQL's server programs (initdb, postgres) were not found (looked in PG_BIN, pg_config --bindir, /usr/lib/postgresql/*/bin): ${FIX}`);
   return found;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** As root, the `postgres` user's ids, which the folder is handed to; otherwise none. */

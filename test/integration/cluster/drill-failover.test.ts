@@ -10,11 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type SimClient } from '../../../client/sdk/index.ts';
-import { drillReportSchema, snapshotSchema, traineeStatusSchema } from '../../../server/contract/wire.ts';
+import { connect } from '../../../client/sdk/index.ts';
+import { drillReportSchema, snapshotSchema } from '../../../server/contract/wire.ts';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { serveProcess, type ServerProcess } from '../../helpers/process.ts';
 import { startRedis, type TestRedis } from '../../helpers/redis.ts';
+import { joinAsTrainee, type Trainee } from '../../helpers/trainee.ts';
 import { until } from '../../helpers/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ars-drill-failover-'));
@@ -37,33 +38,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 }, 30_000);
 
-interface Trainee {
-  readonly name: string;
-  participantId?: string;
-  state?: string;
-  client?: SimClient;
-}
-
-/** A trainee's phone on `url`, joining with the drill's code. */
-function join_(url: string, sessionId: string, joinCode: string, t: Trainee): Promise<void> {
-  const client = connect({ url, sessionId, role: 'trainee', joinCode, name: t.name, region: 'UA-46', socket: { reconnection: false } });
-  t.client = client;
-  client.welcome$.subscribe((w) => Object.assign(t, w));
-  client.self$.subscribe((s) => (t.state = traineeStatusSchema.parse(s).state));
-  return new Promise((resolve, reject) => {
-    client.self$.subscribe(() => resolve());
-    client.error$.subscribe((e) => reject(new Error(e.message)));
-  });
-}
-
 describe('a drill on three nodes, one Redis and one PostgreSQL', () => {
   it("keeps every acknowledged answer when the node that runs it is killed; another node takes it over from PostgreSQL", async () => {
     const [entry, owner] = nodes as [ServerProcess, ServerProcess, ServerProcess];
     const created = (await (
       await fetch(`${owner.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenarioId: 'demo', kind: 'drill', autoplay: false, regions: ['UA-46'] }) })
     ).json()) as { id: string; joinCode: string; instructorToken: string };
-    const trainees: Trainee[] = Array.from({ length: 6 }, (_, i) => ({ name: `Trainee ${i + 1}` }));
-    for (const t of trainees) await join_(owner.url, created.id, created.joinCode, t);
+    const trainees: Trainee[] = Array.from({ length: 6 }, (_, i) => ({ name: `Trainee ${i + 1}`, region: 'UA-46' }));
+    for (const t of trainees) await joinAsTrainee(owner.url, created.id, t, created.joinCode);
 
     const instructor = connect({ url: entry.url, sessionId: created.id, role: 'instructor', token: created.instructorToken, socket: { reconnection: false } });
     await instructor.ready();

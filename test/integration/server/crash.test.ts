@@ -15,10 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type SimClient } from '../../../client/sdk/index.ts';
+import { connect } from '../../../client/sdk/index.ts';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { serveProcess, type ServerProcess } from '../../helpers/process.ts';
-import { drillReportSchema, rosterSchema, snapshotSchema, traineeStatusSchema } from '../../../server/contract/wire.ts';
+import { joinAsTrainee, type Trainee } from '../../helpers/trainee.ts';
+import { drillReportSchema, rosterSchema, snapshotSchema } from '../../../server/contract/wire.ts';
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -71,33 +72,6 @@ async function call(url: string, path: string, init: RequestInit & { json?: unkn
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-interface Trainee {
-  name: string;
-  region: string;
-  participantId?: string;
-  participantToken?: string;
-  client?: SimClient;
-  state?: string;
-}
-
-/** A trainee's phone, on the SDK: the first time with the join code, after a restart as itself. */
-function join_(url: string, sessionId: string, t: Trainee, joinCode: string): Promise<void> {
-  const client = connect({
-    url,
-    sessionId,
-    role: 'trainee',
-    ...(t.participantId ? { participant: { participantId: t.participantId, participantToken: t.participantToken! } } : { joinCode, name: t.name, region: t.region }),
-    socket: { reconnection: false },
-  });
-  t.client = client;
-  client.welcome$.subscribe((w) => Object.assign(t, w));
-  client.self$.subscribe((s) => (t.state = traineeStatusSchema.parse(s).state));
-  return new Promise((resolve, reject) => {
-    client.self$.subscribe(() => resolve());
-    client.error$.subscribe((e) => reject(new Error(e.message)));
-  });
-}
-
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -123,7 +97,7 @@ describe.each([sqlite(), withPostgres()])('a drill in $name survives SIGKILL', (
     };
     const regions = ['UA-32', 'UA-46', 'UA-07'];
     const trainees: Trainee[] = Array.from({ length: 9 }, (_, i) => ({ name: `Trainee ${i + 1}`, region: regions[i % 3]! }));
-    for (const t of trainees) await join_(url, created.id, t, created.joinCode);
+    for (const t of trainees) await joinAsTrainee(url, created.id, t, created.joinCode);
 
     /** Every acknowledged answer: trainee and round, with its real response time. */
     const acknowledged: Array<{ participantId: string; round: number; wallMs: number }> = [];
@@ -171,7 +145,7 @@ describe.each([sqlite(), withPostgres()])('a drill in $name survives SIGKILL', (
       expect(roster.resumed).toBe(true);
       expect(roster.participants.map((p) => p.name).sort()).toEqual(trainees.map((t) => t.name).sort());
       // Trainees come back as themselves, in the state they were in.
-      for (const t of trainees) await join_(url, created.id, t, created.joinCode);
+      for (const t of trainees) await joinAsTrainee(url, created.id, t, created.joinCode);
       for (const t of here.slice(0, 2)) expect(t.state).toBe('sheltered');
       expect((await call(url, `/api/sessions/${created.id}/control`, { method: 'POST', json: { action: 'speed', speed: 20 }, token: created.instructorToken })).status).toBe(200);
       await inject('alert.end');
