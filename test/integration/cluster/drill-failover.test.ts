@@ -1,9 +1,10 @@
 /**
  * A drill's acknowledged answers survive the death of the node that runs it: three `serve` nodes
  * on one Redis and one PostgreSQL (each with a data folder of its own, so the drill can only come
- * back from PostgreSQL). Trainees join and answer on the node that runs the drill, the instructor
- * alerts them through another; the owner is killed with SIGKILL, another node takes the drill over
- * from PostgreSQL, and its report, asked of any live node, holds every acknowledged answer.
+ * back from PostgreSQL). Trainees join and answer through the nodes that do not run the drill,
+ * and the instructor alerts them through one; the owner is killed with SIGKILL, another node takes
+ * the drill over from PostgreSQL, its report, asked of any live node, holds every acknowledged
+ * answer, and the trainees come back as themselves, sheltered.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,12 +41,14 @@ afterAll(async () => {
 
 describe('a drill on three nodes, one Redis and one PostgreSQL', () => {
   it("keeps every acknowledged answer when the node that runs it is killed; another node takes it over from PostgreSQL", async () => {
-    const [entry, owner] = nodes as [ServerProcess, ServerProcess, ServerProcess];
+    const [entry, owner, other] = nodes as [ServerProcess, ServerProcess, ServerProcess];
     const created = (await (
       await fetch(`${owner.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenarioId: 'demo', kind: 'drill', autoplay: false, regions: ['UA-46'] }) })
     ).json()) as { id: string; joinCode: string; instructorToken: string };
     const trainees: Trainee[] = Array.from({ length: 6 }, (_, i) => ({ name: `Trainee ${i + 1}`, region: 'UA-46' }));
-    for (const t of trainees) await joinAsTrainee(owner.url, created.id, t, created.joinCode);
+    // Every trainee on a node that does not run the drill: its joining and its answer are run by the owner.
+    const nodeOf = (i: number) => (i % 2 ? entry : other).url;
+    for (const [i, t] of trainees.entries()) await joinAsTrainee(nodeOf(i), created.id, t, created.joinCode);
 
     const instructor = connect({ url: entry.url, sessionId: created.id, role: 'instructor', token: created.instructorToken, socket: { reconnection: false } });
     await instructor.ready();
@@ -84,5 +87,9 @@ describe('a drill on three nodes, one Redis and one PostgreSQL', () => {
     for (const [participantId, wallMs] of acknowledged) {
       expect(report.rows.find((r) => r.participantId === participantId)?.responseWallMs, participantId).toBe(wallMs);
     }
+    // The trainees come back as themselves, through a live node, in the state they were in.
+    for (const [i, t] of trainees.entries()) await joinAsTrainee(nodeOf(i), created.id, t, created.joinCode);
+    for (const t of trainees.filter((t) => acknowledged.has(t.participantId!))) expect(t.state).toBe('sheltered');
+    for (const t of trainees) t.client?.close();
   }, 90_000);
 });
