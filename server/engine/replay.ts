@@ -182,6 +182,10 @@ export class ReplayEngine {
   inject(make: (positionMs: number) => ScenarioEvent): ScenarioEvent | undefined {
     if (this.disposed) return undefined;
     this.catchUp(true);
+    // Paused where events fall due at this very moment (the start of a replay, which holds back
+    // the events at its position), those go first: a seek to this moment applies them before the
+    // injected event too, so a drill resumed from its store (or on another node) orders them alike.
+    if (!this.playingValue) this.applyDue(this.scheduler.now(), true);
     const event = make(Math.floor(this.positionAt(this.scheduler.now())));
     this.stateValue = reduce(this.stateValue, event);
     this.timeline.insert(this.cursorValue, event, this.stateValue);

@@ -80,6 +80,8 @@ describe('a drill on three nodes, one Redis and one PostgreSQL', () => {
     }
     expect(snapshot, 'the drill to be served again within 15 s').toBeDefined();
     expect(snapshot!.session.resumed).toBe(true);
+    // The injected alert is still on: the new owner placed it where the old one had.
+    expect(snapshot!.regions['UA-46']?.alert).toBeTruthy();
 
     const report = drillReportSchema.parse(await (await fetch(`${entry.url}/api/sessions/${created.id}/report`, { headers: { authorization: `Bearer ${created.instructorToken}` } })).json());
     expect(report.trainees).toBe(6);
