@@ -1,5 +1,5 @@
 /**
- * Several nodes on one Redis, as real processes: three `serve --redis-url` nodes, clients spread
+ * Several nodes on one Redis and one PostgreSQL, as real processes: three `serve` nodes, clients spread
  * over them directly or through a balancer. Every client of a session gets the same items in the
  * same order whichever node it is on; a control sent to a node that does not run the session
  * takes effect; when the node that runs it is killed (SIGKILL) another takes it over within 5 s,
@@ -14,6 +14,7 @@ import { connect, type SimClient } from '../../../client/sdk/index.ts';
 import { startBalancer, type Balancer } from '../../helpers/balancer.ts';
 import { serveProcess, type ServerProcess } from '../../helpers/process.ts';
 import { startRedis, type TestRedis } from '../../helpers/redis.ts';
+import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { until } from '../../helpers/server.ts';
 import { snapshotSchema } from '../../../server/contract/wire.ts';
 import { connectRedis } from '../../../server/cluster/redis.ts';
@@ -21,19 +22,22 @@ import { firstValueFrom, timeout } from 'rxjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'ars-cluster-'));
 let redis: TestRedis;
+let postgres: TestPostgres | undefined;
+let databaseUrl = '';
 let nodes: ServerProcess[] = [];
 let balancer: Balancer;
 const children: ChildProcess[] = [];
 
 async function node(i: number): Promise<ServerProcess> {
-  const env = { ...process.env, REDIS_URL: redis.url, CONNECTIONS_PER_ADDRESS: '2000', CONNECTIONS_PER_SECOND: '2000', SESSIONS_PER_ADDRESS: '100' };
+  const env = { ...process.env, REDIS_URL: redis.url, DATABASE_URL: databaseUrl, CONNECTIONS_PER_ADDRESS: '2000', CONNECTIONS_PER_SECOND: '2000', SESSIONS_PER_ADDRESS: '100' };
   const started = await serveProcess(['--data-dir', join(dir, `node-${i}`)], env);
   children.push(started.child);
   return started;
 }
 
 beforeAll(async () => {
-  redis = await startRedis();
+  [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  databaseUrl = await postgres.database();
   nodes = await Promise.all([0, 1, 2].map(node));
   balancer = await startBalancer(nodes.map((n) => ({ host: '127.0.0.1', port: Number(new URL(n.url).port) })));
 }, 60_000);
@@ -42,8 +46,9 @@ afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
   await balancer?.close();
   await redis?.stop();
+  await postgres?.stop();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 30_000);
 
 interface Created {
   id: string;
