@@ -22,7 +22,7 @@ import { compatFeeds, type CompatOptions } from './transport/compat/index.ts';
 import { createApp } from './transport/http/app.ts';
 import { socketCors } from './transport/http/cors.ts';
 import type { SocketLimits } from './transport/socket/limits.ts';
-import { attachSocketServer, type SimServer } from './transport/socket/server.ts';
+import { attachSocketServer, reenter, type SimServer } from './transport/socket/server.ts';
 import { SessionFaults } from './faults/session-faults.ts';
 import { socketFaultHooks } from './transport/socket/faults.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
@@ -178,6 +178,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   ioRef = io;
   if (cluster) {
     // Closing the transport (not a server-side disconnect) makes clients reconnect by themselves.
+    cluster.onAdopted = (id) => {
+      reenter(io, id);
+      io.serverSideEmit('adopted', id);
+    };
     cluster.onReleased = (id) => {
       for (const socketId of io.of('/').adapter.rooms.get(sessionRoom(id)) ?? []) io.of('/').sockets.get(socketId)?.conn.close();
     };

@@ -21,6 +21,7 @@ import { NODE_HEADER } from './remote.ts';
 const admitSchema = z.strictObject({ handshake: handshakeSchema, address: z.string().max(100) });
 const openingSchema = z.strictObject({ actor: actorRefSchema, lastSeq: z.number().int().min(0).optional() });
 const callSchema = z.strictObject({ actor: actorRefSchema, name: z.enum(CALL_NAMES), payload: z.unknown() });
+/** `enter` and `leave`: a client of another node counted in or out. */
 const leaveSchema = z.strictObject({ actor: actorRefSchema });
 
 export interface InternalOptions {
@@ -72,6 +73,14 @@ export function internalRoutes(options: InternalOptions): Router {
     const session = owned(req.params.id);
     const { actor, name, payload } = parseOr(callSchema, req.body, 'invalid_request', 'call');
     res.json(await callSession(session, actorOf(session, actor), name, payload));
+  });
+
+  // A client connected elsewhere before this node took the session over: counted here again.
+  router.post('/sessions/:id/enter', (req, res) => {
+    const session = owned(req.params.id);
+    const { actor } = parseOr(leaveSchema, req.body, 'invalid_request', 'enter');
+    presence(session, actorOf(session, actor).participant, 1);
+    res.json({ ok: true });
   });
 
   router.post('/sessions/:id/leave', (req, res) => {

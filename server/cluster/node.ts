@@ -45,6 +45,8 @@ export class ClusterNode implements RegistryCluster {
   readonly remote: RemoteSessions;
   /** Makes this node's default session of the compatible feeds (set by the server). */
   makeCompatDefault: (() => string) | undefined;
+  /** Called when this node took a session over: clients on every node are counted in again. */
+  onAdopted: (sessionId: string) => void = () => {};
   /** Called when this node stops running a session another node now owns: let its clients go. */
   onReleased: (sessionId: string) => void = () => {};
   private registry: SessionRegistry | undefined;
@@ -241,6 +243,7 @@ export class ClusterNode implements RegistryCluster {
     try {
       registry.adopt(spec, { seq: last?.seq ?? 0, cursor: last?.cursor, positionMs: clock.positionMs, speed: clock.speed, playing: clock.playing, loop: clock.loop }, restored);
       this.options.logger.info({ session: id, seq: last?.seq ?? 0, positionMs: clock.positionMs }, 'cluster: session taken over');
+      this.onAdopted(id);
     } catch (error) {
       this.options.logger.warn({ err: error, session: id }, 'cluster: the session could not be taken over');
       this.failed.set(id, Date.now());

@@ -68,6 +68,7 @@ export class RemoteSessions implements SocketCluster {
       actor,
       ...(answer.welcome ? { welcome: answer.welcome } : {}),
       enter: () => {}, // counted by the owner when it admitted the client
+      reenter: () => void this.post(sessionId, 'enter', { actor: ref }).catch(() => {}),
       opening: (lastSeq) => this.post(sessionId, 'opening', { actor: ref, ...(lastSeq !== undefined ? { lastSeq } : {}) }) as Promise<Opening>,
       call: (name: CallName, payload: unknown) => this.post(sessionId, 'call', { actor: ref, name, payload }) as Promise<object>,
       leave: () => void this.post(sessionId, 'leave', { actor: ref }).catch(() => {}),

@@ -5,10 +5,9 @@
  */
 import type { FaultProfile, FaultReport } from '../../contract/faults.ts';
 import type { FaultHooks, SessionFaults } from '../../faults/session-faults.ts';
-import type { SimServer } from './server.ts';
+import type { SimServer, SimSocket } from './server.ts';
 import { sessionRoom } from './sink.ts';
 
-type SimSocket = Parameters<Parameters<SimServer['on']>[1]>[0];
 
 /** Joins the session's room, or (with its own profile) attaches the client's pipeline instead. */
 export function joinWithFaults(socket: SimSocket, sessionId: string, profile: FaultProfile | undefined, faults: SessionFaults | undefined): void {

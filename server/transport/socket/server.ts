@@ -18,7 +18,7 @@ import { localPort, type SessionPort } from './port.ts';
 import { DEFAULT_SOCKET_LIMITS, TRANSPORT_MAX_BYTES, floodCounter, messageLimiter, type SocketLimits } from './limits.ts';
 import type { SessionFaults } from '../../faults/session-faults.ts';
 import { joinWithFaults } from './faults.ts';
-import { instructorRoom, regionRoom, socketSink, traineeRoom } from './sink.ts';
+import { instructorRoom, regionRoom, sessionRoom, socketSink, traineeRoom } from './sink.ts';
 
 interface SocketData {
   port: SessionPort;
@@ -27,8 +27,14 @@ interface SocketData {
   address: string;
 }
 
-type SimSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type SimServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** What nodes tell each other through the adapter (`serverSideEmit`). */
+export interface InterServerEvents {
+  /** A node took session `sessionId` over: the others count their clients of it in again. */
+  adopted: (sessionId: string) => void;
+}
+
+export type SimSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type SimServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface SocketServerOptions {
   readonly registry: SessionRegistry;
@@ -218,6 +224,8 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     });
   });
 
+  io.on('adopted', (sessionId) => reenter(io, sessionId));
+
   // A client that stops reading must not make the server buffer without end: past the limit it
   // is disconnected, and resyncs from a snapshot when it comes back.
   const slowCheck = setInterval(() => {
@@ -232,6 +240,11 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
   httpServer.on('close', () => clearInterval(slowCheck));
 
   return io;
+}
+
+/** This node's clients of a session that changed owner: counted in by the new one (trainee presence). */
+export function reenter(io: SimServer, sessionId: string): void {
+  for (const socketId of io.of('/').adapter.rooms.get(sessionRoom(sessionId)) ?? []) io.of('/').sockets.get(socketId)?.data.port?.reenter?.();
 }
 
 /**

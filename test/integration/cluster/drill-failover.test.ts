@@ -4,7 +4,8 @@
  * back from PostgreSQL). Trainees join and answer through the nodes that do not run the drill,
  * and the instructor alerts them through one; the owner is killed with SIGKILL, another node takes
  * the drill over from PostgreSQL, its report, asked of any live node, holds every acknowledged
- * answer, and the trainees come back as themselves, sheltered.
+ * answer, the phones that stayed connected to live nodes are counted present by the new owner,
+ * and the trainees come back as themselves, sheltered.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../../client/sdk/index.ts';
-import { drillReportSchema, snapshotSchema } from '../../../server/contract/wire.ts';
+import { drillReportSchema, rosterSchema, snapshotSchema } from '../../../server/contract/wire.ts';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { serveProcess, type ServerProcess } from '../../helpers/process.ts';
 import { startRedis, type TestRedis } from '../../helpers/redis.ts';
@@ -68,7 +69,6 @@ describe('a drill on three nodes, one Redis and one PostgreSQL', () => {
       if (ack.ok) acknowledged.set(last.participantId!, ack.responseWallMs);
     });
     owner.child.kill('SIGKILL');
-    for (const t of trainees) t.client?.close();
 
     // Another node runs the drill again, read back from PostgreSQL.
     const deadline = Date.now() + 15_000;
@@ -89,6 +89,12 @@ describe('a drill on three nodes, one Redis and one PostgreSQL', () => {
     for (const [participantId, wallMs] of acknowledged) {
       expect(report.rows.find((r) => r.participantId === participantId)?.responseWallMs, participantId).toBe(wallMs);
     }
+    // The phones stayed connected to the live nodes: the new owner counts them as present.
+    const roster = async () => rosterSchema.parse(await (await fetch(`${other.url}/api/sessions/${created.id}/roster`, { headers: { authorization: `Bearer ${created.instructorToken}` } })).json());
+    const connectedDeadline = Date.now() + 10_000;
+    while ((await roster()).counts.connected < trainees.length && Date.now() < connectedDeadline) await new Promise((r) => setTimeout(r, 100));
+    expect((await roster()).counts.connected).toBe(trainees.length);
+    for (const t of trainees) t.client?.close();
     // The trainees come back as themselves, through a live node, in the state they were in.
     for (const [i, t] of trainees.entries()) await joinAsTrainee(nodeOf(i), created.id, t, created.joinCode);
     for (const t of trainees.filter((t) => acknowledged.has(t.participantId!))) expect(t.state).toBe('sheltered');
