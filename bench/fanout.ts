@@ -38,12 +38,12 @@ export interface FanoutBenchOptions {
   readonly out: string;
 }
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SCENARIO_ID = '2025-12-06-barrage';
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const SCENARIO_ID = '2025-12-06-barrage';
 /** Both servers get the same preload: a full GC on SIGUSR2, before each memory reading. */
 const GC_PRELOAD = ['--expose-gc', '--import', './bench/gc-on-signal.js'];
 /** Every viewer comes from 127.0.0.1: the per-address connection limits are lifted for the run. */
-const SIM_ARGS = [...GC_PRELOAD, 'server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--connections-per-address', '1000000', '--connections-per-second', '1000000'];
+export const SIM_ARGS = [...GC_PRELOAD, 'server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--connections-per-address', '1000000', '--connections-per-second', '1000000'];
 const bareArgs = (recording: string) => [...GC_PRELOAD, '--import', 'tsx', 'bench/bare-server.ts', recording];
 
 const GOALS = { ratioAtMost: 1.1, p99AtMostMs: { 60: 60, 3600: 100 } as Record<number, number>, forClientsUpTo: 1000 };
@@ -59,7 +59,7 @@ const DRAIN_MS = 60_000;
  * What is replayed, from where, for how long. Each run first plays `warmupMs` of wall time,
  * unmeasured (a fresh process's first broadcasts run cold code), then the measured window.
  */
-interface Plan {
+export interface Plan {
   readonly speed: number;
   /** Where the session starts: `warmupMs` of wall time before the window. */
   readonly startMs: number;
@@ -75,7 +75,7 @@ interface Plan {
 }
 
 /** The figures of one server in one run. */
-interface Side {
+export interface Side {
   readonly connectMs: number;
   readonly messagesPerClient: number;
   readonly itemsPerClient: number;
@@ -105,7 +105,7 @@ interface Side {
   readonly loadProcesses: number;
 }
 
-interface Measured {
+export interface Measured {
   readonly side: Side;
   readonly recording: Recording;
 }
@@ -197,7 +197,7 @@ class LoadGenerator {
 }
 
 /** `count` split as evenly as possible into `parts`. */
-const shares = (count: number, parts: number) => Array.from({ length: parts }, (_, i) => Math.floor(count / parts) + (i < count % parts ? 1 : 0)).filter((n) => n > 0);
+export const shares = (count: number, parts: number) => Array.from({ length: parts }, (_, i) => Math.floor(count / parts) + (i < count % parts ? 1 : 0)).filter((n) => n > 0);
 
 /**
  * Several load generators driven as one. On a 2-core machine a second one does not add CPU, but
@@ -208,14 +208,14 @@ class LoadGroup {
   private readonly parts: LoadGenerator[];
   readonly size: number;
 
-  constructor(private readonly counts: readonly number[]) {
-    this.parts = counts.map(() => new LoadGenerator());
-    this.size = counts.length;
+  constructor(private readonly targets: readonly LoadPart[]) {
+    this.parts = targets.map(() => new LoadGenerator());
+    this.size = targets.length;
   }
 
-  async connect(url: string, sessionId: string): Promise<number> {
+  async connect(sessionId: string): Promise<number> {
     const t0 = performance.now();
-    await Promise.all(this.parts.map((p, i) => p.request({ kind: 'connect', url, sessionId, count: this.counts[i]! }, 'ready', Math.max(60_000, this.counts[i]! * 30))));
+    await Promise.all(this.parts.map((p, i) => p.request({ kind: 'connect', url: this.targets[i]!.url, sessionId, count: this.targets[i]!.count }, 'ready', Math.max(60_000, this.targets[i]!.count * 30))));
     return performance.now() - t0;
   }
 
@@ -262,6 +262,34 @@ function merge(results: readonly LoadResult[]): LoadResult {
   };
 }
 
+/** One load generator's viewers: how many, and the server they connect to. */
+export interface LoadPart {
+  readonly url: string;
+  readonly count: number;
+}
+
+/**
+ * What a run measures: one server, or several nodes of one Redis. Their CPU and memory are
+ * summed; the first one holds the probe (and, for the simulator, the session).
+ */
+export interface Target {
+  readonly servers: readonly ServerProcess[];
+  readonly parts: readonly LoadPart[];
+}
+
+/** The memory of several processes, added up (the worst event-loop delay: the largest). */
+async function settledMemory(servers: readonly ServerProcess[]): Promise<Memory> {
+  const all = await Promise.all(servers.map((s) => s.settledMemory()));
+  const sum = (f: (m: Memory) => number | undefined) => (all.some((m) => f(m) === undefined) ? undefined : all.reduce((total, m) => total + f(m)!, 0));
+  const heapKb = sum((m) => m.heapKb);
+  const gcMs = sum((m) => m.gcMs);
+  const loops = all.map((m) => m.loopMaxMs).filter((ms): ms is number => ms !== undefined);
+  return { rssKb: sum((m) => m.rssKb)!, peakKb: sum((m) => m.peakKb)!, ...(heapKb === undefined ? {} : { heapKb }), ...(gcMs === undefined ? {} : { gcMs }), ...(loops.length ? { loopMaxMs: Math.max(...loops) } : {}) };
+}
+
+/** CPU seconds so far of every server still running (one that has exited counts from `last`). */
+const serversCpu = (servers: readonly ServerProcess[]) => servers.reduce((sum, s) => sum + (s.child.exitCode === null && s.child.signalCode === null ? cpuSeconds(s.pid) : 0), 0);
+
 // One measured run ------------------------------------------------------------------------------
 
 interface Probe {
@@ -299,16 +327,16 @@ type Drive = (probe: Probe, measureFrom: (fromEpochMs: number) => void) => Promi
  * Connects the probe and the viewers, has `drive` play the replay, waits for every viewer to
  * have the last item, and measures the window. Everything it starts, it closes, whatever happens.
  */
-async function measure(server: ServerProcess, sessionId: string, viewers: readonly number[], plan: Plan, drive: Drive): Promise<Measured> {
-  const probe = startProbe(server.url, sessionId);
-  const load = new LoadGroup(viewers);
+async function measure({ servers, parts }: Target, sessionId: string, plan: Plan, drive: Drive): Promise<Measured> {
+  const probe = startProbe(servers[0]!.url, sessionId);
+  const load = new LoadGroup(parts);
   let sampler: NodeJS.Timeout | undefined;
   let finished = false;
   try {
     await probe.viewer.ready;
-    const before = await server.settledMemory();
-    const connectMs = await load.connect(server.url, sessionId);
-    const afterConnect = await server.settledMemory();
+    const before = await settledMemory(servers);
+    const connectMs = await load.connect(sessionId);
+    const afterConnect = await settledMemory(servers);
     // Which items count is set before play, in scenario time: nothing depends on when a busy
     // load generator gets round to reading a message.
     probe.tally.measureFromMs = plan.fromMs;
@@ -317,12 +345,12 @@ async function measure(server: ServerProcess, sessionId: string, viewers: readon
     let window: Promise<{ at: number; cpu: number; loadCpu: number }> | undefined;
     const serverCpu: number[] = [];
     const measureFrom = (fromEpochMs: number) => {
-      window = sleepUntil(fromEpochMs).then(() => ({ at: epochNow(), cpu: cpuSeconds(server.pid), loadCpu: load.cpuSeconds() }));
+      window = sleepUntil(fromEpochMs).then(() => ({ at: epochNow(), cpu: serversCpu(servers), loadCpu: load.cpuSeconds() }));
       void window.then(({ cpu }) => {
         if (finished) return;
         let last = cpu;
         sampler = setInterval(() => {
-          const now = server.child.exitCode === null ? cpuSeconds(server.pid) : last;
+          const now = Math.max(last, serversCpu(servers));
           serverCpu.push(now - last);
           last = now;
         }, 1000);
@@ -333,10 +361,10 @@ async function measure(server: ServerProcess, sessionId: string, viewers: readon
     const [result] = await Promise.all([load.collect(finalSeq), waitForSeq([probe.viewer], finalSeq, DRAIN_MS)]);
     clearInterval(sampler);
     const from = await window;
-    const cpu = cpuSeconds(server.pid) - from.cpu;
+    const cpu = serversCpu(servers) - from.cpu;
     const loadCpu = load.cpuSeconds() - from.loadCpu;
     const wallSeconds = (epochNow() - from.at) / 1000;
-    const after = await server.settledMemory();
+    const after = await settledMemory(servers);
     const side = summarize(result, probe, finalSeq, { loadProcesses: load.size, connectMs, cpu, loadCpu, wallSeconds, before, afterConnect, after, serverCpu });
     return { side, recording: { origin: originOf(probe.received), snapshot: await probe.snapshot, messages: schedule(probe.received) } };
   } finally {
@@ -412,39 +440,48 @@ function schedule(received: ReadonlyArray<{ at: number; name: string; payload: u
   });
 }
 
-/** The simulator: a paused session at the plan's start, played, then paused (or run to the end). */
+/** The simulator on one process: see measureSession. */
 async function measureSimulator(viewers: readonly number[], plan: Plan): Promise<Measured> {
   const server = await startServerProcess(SIM_ARGS, { cwd: ROOT });
   try {
-    const session = await post<{ id: string; instructorToken: string }>(`${server.url}/api/sessions`, {
-      scenarioId: SCENARIO_ID,
-      speed: plan.speed,
-      positionMs: plan.startMs,
-      autoplay: false,
-    });
-    const control = (action: string) => post<{ seq: number; serverTimeMs: number }>(`${server.url}/api/sessions/${session.id}/control`, { action }, session.instructorToken);
-    return await measure(server, session.id, viewers, plan, async (probe, measureFrom) => {
-      const played = await control('play');
-      const from = played.serverTimeMs + plan.warmupMs;
-      measureFrom(from);
-      if (!plan.toEnd) {
-        await sleepUntil(from + plan.wallMs);
-        return (await control('pause')).seq;
-      }
-      const ended = () => probe.received.find((m) => m.name === 'clock' && !(m.payload as { playing: boolean }).playing);
-      const deadline = from + plan.wallMs + DRAIN_MS;
-      while (!ended() && epochNow() < deadline) await new Promise((r) => setTimeout(r, 20));
-      const end = ended();
-      if (!end) throw new Error(`the replay did not reach its end within ${plan.warmupMs + plan.wallMs + DRAIN_MS} ms`);
-      return lastSeqOf(end.name, end.payload);
-    });
+    return await measureSession({ servers: [server], parts: viewers.map((count) => ({ url: server.url, count })) }, plan);
   } finally {
     await server.stop();
   }
 }
 
+/**
+ * The simulator: a paused session at the plan's start, created on the target's first server,
+ * played, then paused (or run to the end).
+ */
+export async function measureSession(target: Target, plan: Plan): Promise<Measured> {
+  const url = target.servers[0]!.url;
+  const session = await post<{ id: string; instructorToken: string }>(`${url}/api/sessions`, {
+    scenarioId: SCENARIO_ID,
+    speed: plan.speed,
+    positionMs: plan.startMs,
+    autoplay: false,
+  });
+  const control = (action: string) => post<{ seq: number; serverTimeMs: number }>(`${url}/api/sessions/${session.id}/control`, { action }, session.instructorToken);
+  return measure(target, session.id, plan, async (probe, measureFrom) => {
+    const played = await control('play');
+    const from = played.serverTimeMs + plan.warmupMs;
+    measureFrom(from);
+    if (!plan.toEnd) {
+      await sleepUntil(from + plan.wallMs);
+      return (await control('pause')).seq;
+    }
+    const ended = () => probe.received.find((m) => m.name === 'clock' && !(m.payload as { playing: boolean }).playing);
+    const deadline = from + plan.wallMs + DRAIN_MS;
+    while (!ended() && epochNow() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const end = ended();
+    if (!end) throw new Error(`the replay did not reach its end within ${plan.warmupMs + plan.wallMs + DRAIN_MS} ms`);
+    return lastSeqOf(end.name, end.payload);
+  });
+}
+
 /** The bare server replaying `recording`: the same messages, the same times from its start. */
-async function measureBaseline(viewers: readonly number[], plan: Plan, recording: Recording): Promise<Measured> {
+export async function measureBaseline(viewers: readonly number[], plan: Plan, recording: Recording): Promise<Measured> {
   const file = join(tmpdir(), `fanout-recording-${process.pid}-${Date.now()}.json`);
   const removeFile = () => rmSync(file, { force: true });
   process.once('exit', removeFile); // also after Ctrl-C, which exits from processes.ts
@@ -453,7 +490,7 @@ async function measureBaseline(viewers: readonly number[], plan: Plan, recording
   try {
     const server = await startServerProcess(bareArgs(file), { cwd: ROOT });
     try {
-      return await measure(server, 'bare', viewers, plan, async (_probe, measureFrom) => {
+      return await measure({ servers: [server], parts: viewers.map((count) => ({ url: server.url, count })) }, 'bare', plan, async (_probe, measureFrom) => {
         const { startMs } = await post<{ startMs: number }>(`${server.url}/play`, {});
         measureFrom(startMs + plan.warmupMs); // startMs stands where the simulator's play clock did
         await sleepUntil(startMs + last.offsetMs);
@@ -471,10 +508,10 @@ async function measureBaseline(viewers: readonly number[], plan: Plan, recording
 // Reporting ---------------------------------------------------------------------------------------
 
 const kb = (n: number) => `${n.toFixed(1)} KB`;
-const us = (n: number) => `${n.toFixed(1)} µs`;
-const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+export const us = (n: number) => `${n.toFixed(1)} µs`;
+export const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 /** simulator / baseline, or n/a when the baseline is nothing to divide by. */
-const ratio = (sim: number, base: number) => (base > 0 && Number.isFinite(sim / base) ? fmt.ratio(sim / base) : 'n/a');
+export const ratio = (sim: number, base: number) => (base > 0 && Number.isFinite(sim / base) ? fmt.ratio(sim / base) : 'n/a');
 
 function rows(clients: number, plan: Plan, sim: Side, base: Side): Row[] {
   const p99Ratio = sim.lagMs.p99 / base.lagMs.p99;
@@ -516,13 +553,13 @@ function title(clients: number, plan: Plan, night: NightFacts): string {
 
 // The suite ---------------------------------------------------------------------------------------
 
-interface NightFacts {
+export interface NightFacts {
   readonly start: string;
   readonly durationMs: number;
   readonly atMs: number[];
 }
 
-async function fetchScenario(): Promise<NightFacts> {
+export async function fetchScenario(): Promise<NightFacts> {
   const server = await startServerProcess(SIM_ARGS, { cwd: ROOT });
   try {
     const response = await fetch(`${server.url}/api/scenarios/${SCENARIO_ID}`);
@@ -537,7 +574,7 @@ async function fetchScenario(): Promise<NightFacts> {
 /** Wall time each run plays before its measured window: not a multiple of the 5 s clock heartbeat, so none falls on the edge. */
 const WARMUP_MS = 4000;
 
-function plans(scenario: NightFacts, windowS: number): Plan[] {
+export function plans(scenario: NightFacts, windowS: number): Plan[] {
   const events = (from: number, to: number) => scenario.atMs.filter((at) => at >= from && at <= to).length;
   const plan = (speed: number, fromMs: number, toMs: number): Plan => {
     const startMs = Math.max(0, fromMs - WARMUP_MS * speed);
@@ -552,7 +589,7 @@ function plans(scenario: NightFacts, windowS: number): Plan[] {
  * Why `clients` cannot run here, if it cannot: each socket is a file descriptor in both the
  * server and the load generator, and takes a local port (all go to one address and port).
  */
-function fdProblem(clients: number, limit: number | undefined): string | undefined {
+export function fdProblem(clients: number, limit: number | undefined): string | undefined {
   const ports = ephemeralPorts();
   if (ports !== undefined && clients + FD_MARGIN > ports) return `${clients} viewers need ${clients} local ports and this machine allows ${ports} (net.ipv4.ip_local_port_range)`;
   if (limit === undefined || clients + FD_MARGIN <= limit) return undefined;

@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runAbuseBench } from './abuse.ts';
 import { runDrillBench } from './drill.ts';
 import { runFanoutBench } from './fanout.ts';
+import { runFanoutNodesBench } from './fanout-nodes.ts';
 import { runReplayBench } from './replay.ts';
 import { runVirtualBench } from './virtual.ts';
 
@@ -28,15 +29,20 @@ const program = new Command()
   .option('--repeats <n>', 'measured repeats (after one warm-up)', positive, 5)
   .option('--clients <n[,n…]>', 'fanout: viewers per run, or a list of counts; drill: trainees', counts, [1_000])
   .option('--window <seconds>', 'fanout: wall seconds of the 60x run (its densest stretch of the night)', positive, 60)
-  .option('--load-processes <n>', 'fanout: processes the viewers are spread over', positive, 1)
+  .option('--load-processes <n>', 'fanout: processes the viewers are spread over (with --nodes: per node)', positive, 1)
+  .option('--nodes <n[,n…]>', 'fanout: run as that many `serve --redis-url` nodes sharing a Redis, one run per count; --clients is then viewers per node', counts)
   .option('--out <file>', 'where to write the JSON results')
   .configureOutput({ outputError: (text, write) => write(`${text.trimEnd().split('\n')[0]} (see --help)\n`) })
-  .action(async (suite: string, options: { events: number; seed: number; repeats: number; clients: number[]; window: number; loadProcesses: number; out?: string }) => {
+  .action(async (suite: string, options: { events: number; seed: number; repeats: number; clients: number[]; window: number; loadProcesses: number; nodes?: number[]; out?: string }) => {
     switch (suite) {
       case 'replay':
         await runReplayBench({ ...options, out: options.out ?? 'bench/results/replay.json' });
         break;
       case 'fanout':
+        if (options.nodes) {
+          await runFanoutNodesBench({ nodes: options.nodes, clients: options.clients[0] ?? 1_000, loadProcesses: options.loadProcesses, out: options.out ?? 'bench/results/fanout-nodes.json' });
+          break;
+        }
         await runFanoutBench({ clients: options.clients, window: options.window, loadProcesses: options.loadProcesses, out: options.out ?? 'bench/results/fanout.json' });
         break;
       case 'drill':

@@ -23,11 +23,15 @@ export interface Row {
 }
 
 export function printTable(title: string, rows: readonly Row[]): void {
-  const headers: Row = { figure: 'figure', value: 'simulator', baseline: 'baseline (same run)', ratio: 'ratio', goal: 'goal' };
+  const keys = ['figure', 'value', 'baseline', 'ratio', 'goal'] as const;
+  printGrid(title, ['figure', 'simulator', 'baseline (same run)', 'ratio', 'goal'], rows.map((r) => keys.map((k) => r[k])));
+}
+
+/** A table of any columns, each as wide as its widest cell. */
+export function printGrid(title: string, headers: readonly string[], rows: ReadonlyArray<readonly string[]>): void {
   const all = [headers, ...rows];
-  const keys = Object.keys(headers) as (keyof Row)[];
-  const widths = keys.map((k) => Math.max(...all.map((r) => r[k].length)));
-  const line = (r: Row) => keys.map((k, i) => r[k].padEnd(widths[i]!)).join(' | ');
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) => widths.map((w, i) => (r[i] ?? '').padEnd(w)).join(' | ');
   process.stdout.write(`\n${title}\n${line(headers)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n`);
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
 }
