@@ -26,7 +26,7 @@ import { DEFAULT_FRAME_MS } from '../server/engine/replay.ts';
 import type { Recording, RecordedMessage } from './bare-server.ts';
 import { connectViewer, epochNow, Tally, waitForSeq, type Clock, type Viewer } from './fanout-client.ts';
 import type { LoadCommand, LoadReply, LoadResult } from './fanout-load.ts';
-import { CLOCK_TICKS, cpuSeconds, ephemeralPorts, openFileLimit, startServerProcess, stopProcess, track, type Memory, type ServerProcess } from './processes.ts';
+import { CLOCK_TICKS, cpuSeconds, ephemeralPorts, openFileLimit, startServerProcess, stopProcess, track, writeCalls, type Memory, type ServerProcess } from './processes.ts';
 import { fmt, machine, printTable, writeResults, type Row } from './stats.ts';
 
 export interface FanoutBenchOptions {
@@ -40,8 +40,12 @@ export interface FanoutBenchOptions {
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SCENARIO_ID = '2025-12-06-barrage';
-/** Both servers get the same preload: a full GC on SIGUSR2, before each memory reading. */
-const GC_PRELOAD = ['--expose-gc', '--import', './bench/gc-on-signal.js'];
+/**
+ * Both servers get the same preload: a full GC on SIGUSR2, before each memory reading. And the
+ * same extra Node flags, if any, from BENCH_SERVER_NODE_ARGS: `--cpu-prof --cpu-prof-dir=prof`
+ * profiles both (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
+const GC_PRELOAD = [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--expose-gc', '--import', './bench/gc-on-signal.js'];
 /** Every viewer comes from 127.0.0.1: the per-address connection limits are lifted for the run. */
 export const SIM_ARGS = [...GC_PRELOAD, 'server/cli/bin.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--log-level', 'silent', '--connections-per-address', '1000000', '--connections-per-second', '1000000'];
 const bareArgs = (recording: string) => [...GC_PRELOAD, '--import', 'tsx', 'bench/bare-server.ts', recording];
@@ -91,6 +95,8 @@ export interface Side {
   /** The server's CPU over those seconds, and per message delivered in the window (probe included). */
   readonly cpuSeconds: number;
   readonly cpuUsPerMessage: number;
+  /** The server's write system calls per message delivered in the window (fewer: more messages per call). */
+  readonly writeCallsPerMessage: number;
   /** Server memory after a full GC: before the viewers connected, once they had, after the run. */
   readonly memoryKb: { readonly before: Memory; readonly afterConnect: Memory; readonly afterRun: Memory };
   /** Resident memory the connections added; and the JS heap (with Buffers) they added. */
@@ -288,7 +294,9 @@ async function settledMemory(servers: readonly ServerProcess[]): Promise<Memory>
 }
 
 /** CPU seconds so far of every server still running (one that has exited counts from `last`). */
-const serversCpu = (servers: readonly ServerProcess[]) => servers.reduce((sum, s) => sum + (s.child.exitCode === null && s.child.signalCode === null ? cpuSeconds(s.pid) : 0), 0);
+const running = (s: ServerProcess) => s.child.exitCode === null && s.child.signalCode === null;
+const serversCpu = (servers: readonly ServerProcess[]) => servers.reduce((sum, s) => sum + (running(s) ? cpuSeconds(s.pid) : 0), 0);
+const serversWriteCalls = (servers: readonly ServerProcess[]) => servers.reduce((sum, s) => sum + (running(s) ? writeCalls(s.pid) : 0), 0);
 
 // One measured run ------------------------------------------------------------------------------
 
@@ -342,10 +350,10 @@ async function measure({ servers, parts }: Target, sessionId: string, plan: Plan
     probe.tally.measureFromMs = plan.fromMs;
     probe.tally.speed = plan.speed;
     await load.window(plan.fromMs, plan.speed);
-    let window: Promise<{ at: number; cpu: number; loadCpu: number }> | undefined;
+    let window: Promise<{ at: number; cpu: number; writes: number; loadCpu: number }> | undefined;
     const serverCpu: number[] = [];
     const measureFrom = (fromEpochMs: number) => {
-      window = sleepUntil(fromEpochMs).then(() => ({ at: epochNow(), cpu: serversCpu(servers), loadCpu: load.cpuSeconds() }));
+      window = sleepUntil(fromEpochMs).then(() => ({ at: epochNow(), cpu: serversCpu(servers), writes: serversWriteCalls(servers), loadCpu: load.cpuSeconds() }));
       void window.then(({ cpu }) => {
         if (finished) return;
         let last = cpu;
@@ -362,10 +370,11 @@ async function measure({ servers, parts }: Target, sessionId: string, plan: Plan
     clearInterval(sampler);
     const from = await window;
     const cpu = serversCpu(servers) - from.cpu;
+    const writes = serversWriteCalls(servers) - from.writes;
     const loadCpu = load.cpuSeconds() - from.loadCpu;
     const wallSeconds = (epochNow() - from.at) / 1000;
     const after = await settledMemory(servers);
-    const side = summarize(result, probe, finalSeq, { loadProcesses: load.size, connectMs, cpu, loadCpu, wallSeconds, before, afterConnect, after, serverCpu });
+    const side = summarize(result, probe, finalSeq, { loadProcesses: load.size, connectMs, cpu, writes, loadCpu, wallSeconds, before, afterConnect, after, serverCpu });
     return { side, recording: { origin: originOf(probe.received), snapshot: await probe.snapshot, messages: schedule(probe.received) } };
   } finally {
     finished = true;
@@ -379,7 +388,7 @@ function summarize(
   result: LoadResult,
   probe: Probe,
   finalSeq: number,
-  m: { loadProcesses: number; connectMs: number; cpu: number; loadCpu: number; wallSeconds: number; before: Memory; afterConnect: Memory; after: Memory; serverCpu: number[] },
+  m: { loadProcesses: number; connectMs: number; cpu: number; writes: number; loadCpu: number; wallSeconds: number; before: Memory; afterConnect: Memory; after: Memory; serverCpu: number[] },
 ): Side {
   // The probe is a viewer too: what it lost counts, and its messages were delivered like the rest.
   const deliveredMessages = result.messages + probe.tally.messages;
@@ -396,6 +405,7 @@ function summarize(
     wallSeconds: m.wallSeconds,
     cpuSeconds: m.cpu,
     cpuUsPerMessage: (m.cpu * 1e6) / deliveredMessages,
+    writeCallsPerMessage: m.writes / deliveredMessages,
     memoryKb: { before: m.before, afterConnect: m.afterConnect, afterRun: m.after },
     rssPerClientKb: (m.afterConnect.rssKb - m.before.rssKb) / result.clients,
     heapPerClientKb: ((m.afterConnect.heapKb ?? Number.NaN) - (m.before.heapKb ?? Number.NaN)) / result.clients,
@@ -534,6 +544,7 @@ function rows(clients: number, plan: Plan, sim: Side, base: Side): Row[] {
     { figure: 'server CPU', ...both((s) => `${s.cpuSeconds.toFixed(2)} s (${((100 * s.cpuSeconds) / s.wallSeconds).toFixed(0)}% of a core)`), ratio: ratio(sim.cpuSeconds, base.cpuSeconds), goal: '' },
     { figure: 'server GC during the run', ...both((s) => `${(s.gcMs / 1000).toFixed(2)} s`), ratio: ratio(sim.gcMs, base.gcMs), goal: '' },
     { figure: 'server CPU per delivered message', ...both((s) => us(s.cpuUsPerMessage)), ratio: ratio(sim.cpuUsPerMessage, base.cpuUsPerMessage), goal: `<= ${GOALS.ratioAtMost}x (${verdict(cpuRatio <= GOALS.ratioAtMost)})` },
+    { figure: 'server write calls per delivered message', ...both((s) => s.writeCallsPerMessage.toFixed(2)), ratio: ratio(sim.writeCallsPerMessage, base.writeCallsPerMessage), goal: '' },
     { figure: 'server RSS per viewer, after GC', ...both((s) => kb(s.rssPerClientKb)), ratio: ratio(sim.rssPerClientKb, base.rssPerClientKb), goal: '' },
     { figure: 'server JS heap per viewer, after GC', ...both((s) => kb(s.heapPerClientKb)), ratio: ratio(sim.heapPerClientKb, base.heapPerClientKb), goal: '' },
     {

@@ -149,6 +149,19 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime: fields 14, 15
 }
 
+/**
+ * Write system calls (write, writev, send…) a process has made so far, from /proc/PID/io; NaN
+ * where that cannot be read. Several messages queued for one socket go out in one call: fewer
+ * calls per message means the kernel was handed bigger batches.
+ */
+export function writeCalls(pid: number): number {
+  try {
+    return Number(/^syscw:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Resident memory now and at its peak, in KB. */
 export function memoryKb(pid: number): Memory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
