@@ -18,6 +18,7 @@ import { localPort, type SessionPort } from './port.ts';
 import { DEFAULT_SOCKET_LIMITS, TRANSPORT_MAX_BYTES, floodCounter, messageLimiter, type SocketLimits } from './limits.ts';
 import type { SessionFaults } from '../../faults/session-faults.ts';
 import { joinWithFaults } from './faults.ts';
+import { directRoomBroadcast } from './room-broadcast.ts';
 import { instructorRoom, regionRoom, sessionRoom, socketSink, traineeRoom } from './sink.ts';
 
 interface SocketData {
@@ -100,6 +101,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     // 10 s + 5 s instead of socket.io's 25 s + 20 s. (Websockets see the close at once.)
     ...(options.adapter ? { adapter: options.adapter, pingInterval: 10_000, pingTimeout: 5_000 } : {}),
   });
+  if (!options.adapter) directRoomBroadcast(io.of('/'));
   registry.sink = options.faults ? options.faults.wrap(socketSink(io)) : socketSink(io);
   const limiter = messageLimiter(limits);
   const flood = floodCounter(limits);
