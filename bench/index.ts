@@ -40,6 +40,7 @@ const program = new Command()
         break;
       case 'fanout':
         if (options.nodes) {
+          if (options.clients.length > 1) program.error('error: with --nodes, --clients is one count (viewers per node)');
           await runFanoutNodesBench({ nodes: options.nodes, clients: options.clients[0] ?? 1_000, loadProcesses: options.loadProcesses, out: options.out ?? 'bench/results/fanout-nodes.json' });
           break;
         }
