@@ -179,8 +179,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (cluster) {
     // Closing the transport (not a server-side disconnect) makes clients reconnect by themselves.
     cluster.onAdopted = (id) => {
-      reenter(io, id);
-      io.serverSideEmit('adopted', id);
+      reenter(io, id, cluster.nodeId);
+      io.serverSideEmit('adopted', id, cluster.nodeId);
     };
     cluster.onReleased = (id) => {
       for (const socketId of io.of('/').adapter.rooms.get(sessionRoom(id)) ?? []) io.of('/').sockets.get(socketId)?.conn.close();

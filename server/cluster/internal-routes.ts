@@ -26,6 +26,8 @@ const leaveSchema = z.strictObject({ actor: actorRefSchema });
 
 export interface InternalOptions {
   readonly registry: SessionRegistry;
+  /** This node's id: a client admitted here is counted here (see `reenter`). */
+  readonly nodeId: string;
   readonly secret: string;
   /** Items this node's sessions missed before it took them over (the shared log). */
   readonly missedSince: (sessionId: string, lastSeq: number) => Promise<LoggedMessage[] | undefined>;
@@ -56,6 +58,7 @@ export function internalRoutes(options: InternalOptions): Router {
     const participant = admission.actor.participant;
     presence(session, participant, 1);
     res.json({
+      countedBy: options.nodeId,
       actor: { ...refOf(admission.actor), ...(participant ? { region: participant.region } : {}) },
       ...(admission.isNew && participant ? { welcome: { participantId: participant.participantId, participantToken: participant.token } } : {}),
     });

@@ -92,7 +92,7 @@ export class ClusterNode implements RegistryCluster {
   }
 
   internalRoutes() {
-    return internalRoutes({ registry: this.requireRegistry(), secret: this.secret, missedSince: (id, seq) => this.stream.since(id, seq) });
+    return internalRoutes({ registry: this.requireRegistry(), nodeId: this.nodeId, secret: this.secret, missedSince: (id, seq) => this.stream.since(id, seq) });
   }
 
   /** The compatible feeds' one default session: the first node to make one offers it, the others use it. */

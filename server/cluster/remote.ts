@@ -30,6 +30,8 @@ export interface RemoteOptions {
 }
 
 interface AdmitAnswer {
+  /** The node that counted the client in when it admitted it. */
+  readonly countedBy: string;
   readonly actor: PortActor;
   readonly welcome?: { participantId: string; participantToken: string };
 }
@@ -63,12 +65,18 @@ export class RemoteSessions implements SocketCluster {
     const actor = answer.actor;
     // The owner knows a trainee by its id; the region is this node's, for the rooms.
     const ref = { role: actor.role, ...(actor.participantId ? { participantId: actor.participantId } : {}) };
+    let countedBy = answer.countedBy;
     return {
       sessionId,
       actor,
       ...(answer.welcome ? { welcome: answer.welcome } : {}),
       enter: () => {}, // counted by the owner when it admitted the client
-      reenter: () => void this.post(sessionId, 'enter', { actor: ref }).catch(() => {}),
+      // Once per owner: a client admitted by the new owner itself is counted already.
+      reenter: (owner) => {
+        if (owner === countedBy) return;
+        countedBy = owner;
+        void this.post(sessionId, 'enter', { actor: ref }).catch(() => {});
+      },
       opening: (lastSeq) => this.post(sessionId, 'opening', { actor: ref, ...(lastSeq !== undefined ? { lastSeq } : {}) }) as Promise<Opening>,
       call: (name: CallName, payload: unknown) => this.post(sessionId, 'call', { actor: ref, name, payload }) as Promise<object>,
       leave: () => void this.post(sessionId, 'leave', { actor: ref }).catch(() => {}),

@@ -19,8 +19,8 @@ export interface SessionPort {
   readonly welcome?: { readonly participantId: string; readonly participantToken: string };
   /** Counts the connection (trainee presence, idle reaping). */
   enter(): void;
-  /** Counts it again with a new owner (the session was taken over); for a session run here, nothing. */
-  reenter?(): void;
+  /** Counts it in with `owner`, the node that took the session over, unless that node counted it already. */
+  reenter?(owner: string): void;
   opening(lastSeq: number | undefined): Opening | Promise<Opening>;
   call(name: CallName, payload: unknown): object | Promise<object>;
   leave(): void;

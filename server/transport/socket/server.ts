@@ -30,8 +30,8 @@ interface SocketData {
 
 /** What nodes tell each other through the adapter (`serverSideEmit`). */
 export interface InterServerEvents {
-  /** A node took session `sessionId` over: the others count their clients of it in again. */
-  adopted: (sessionId: string) => void;
+  /** Node `owner` took session `sessionId` over: every node counts its clients of it in there. */
+  adopted: (sessionId: string, owner: string) => void;
 }
 
 export type SimSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -226,7 +226,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     });
   });
 
-  io.on('adopted', (sessionId) => reenter(io, sessionId));
+  io.on('adopted', (sessionId, owner) => reenter(io, sessionId, owner));
 
   // A client that stops reading must not make the server buffer without end: past the limit it
   // is disconnected, and resyncs from a snapshot when it comes back.
@@ -245,8 +245,8 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
 }
 
 /** This node's clients of a session that changed owner: counted in by the new one (trainee presence). */
-export function reenter(io: SimServer, sessionId: string): void {
-  for (const socketId of io.of('/').adapter.rooms.get(sessionRoom(sessionId)) ?? []) io.of('/').sockets.get(socketId)?.data.port?.reenter?.();
+export function reenter(io: SimServer, sessionId: string, owner: string): void {
+  for (const socketId of io.of('/').adapter.rooms.get(sessionRoom(sessionId)) ?? []) io.of('/').sockets.get(socketId)?.data.port?.reenter?.(owner);
 }
 
 /**

@@ -94,7 +94,11 @@ describe('a drill on three nodes, one Redis and one PostgreSQL', () => {
     const connectedDeadline = Date.now() + 10_000;
     while ((await roster()).counts.connected < trainees.length && Date.now() < connectedDeadline) await new Promise((r) => setTimeout(r, 100));
     expect((await roster()).counts.connected).toBe(trainees.length);
+    // Counted once each: when the phones leave, the roster shows nobody connected.
     for (const t of trainees) t.client?.close();
+    const goneDeadline = Date.now() + 10_000;
+    while ((await roster()).counts.connected > 0 && Date.now() < goneDeadline) await new Promise((r) => setTimeout(r, 100));
+    expect((await roster()).counts.connected).toBe(0);
     // The trainees come back as themselves, through a live node, in the state they were in.
     for (const [i, t] of trainees.entries()) await joinAsTrainee(nodeOf(i), created.id, t, created.joinCode);
     for (const t of trainees.filter((t) => acknowledged.has(t.participantId!))) expect(t.state).toBe('sheltered');
