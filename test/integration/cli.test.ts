@@ -213,3 +213,28 @@ describe('air-raid-sim generate', () => {
     expect((await cli('generate', '--events', '-3')).stderr).toMatch(/expected a whole number/);
   });
 });
+
+describe('air-raid-sim serve, several processes', () => {
+  const serve = async (args: string[], env: NodeJS.ProcessEnv) => {
+    const { REDIS_URL: _redis, ...rest } = process.env;
+    try {
+      await run(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'silent', '--data-dir', mkdtempSync(join(tmpdir(), 'ars-cli-')), ...args], { env: { ...rest, NO_COLOR: '1', ...env } });
+      return { code: 0, stderr: '' };
+    } catch (error) {
+      const e = error as { code: number; stderr: string };
+      return { code: e.code, stderr: e.stderr };
+    }
+  };
+
+  it('refuses --workers without a Redis to share sessions through, saying what to add', async () => {
+    const { code, stderr } = await serve(['--workers', '2'], {});
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--workers needs --redis-url \(REDIS_URL\)/);
+  });
+
+  it('stops with one line naming the Redis it could not reach', async () => {
+    const { code, stderr } = await serve([], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(code).toBe(1);
+    expect(lines(stderr)).toEqual([expect.stringMatching(/Redis at redis:\/\/127\.0\.0\.1:1 did not answer within \d+ ms/)]);
+  }, 20_000);
+});
