@@ -162,7 +162,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
-    ...(cluster ? { cluster: { internal: cluster.internalRoutes(), forward: cluster.forward() } } : {}),
+    ...(cluster ? { cluster: { nodeId: cluster.nodeId, internal: cluster.internalRoutes(), forward: cluster.forward() } } : {}),
   });
   if (cluster) cluster.makeCompatDefault = () => compat.defaultSessionId();
   const http = createServer(app);

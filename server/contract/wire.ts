@@ -147,7 +147,15 @@ export const createdSessionSchema = z
   })
   .readonly();
 
-export const healthSchema = z.object({ ok: z.literal(true), version: z.string(), uptimeS: z.number().int(), sessions: z.number().int() });
+export const healthSchema = z.object({
+  ok: z.literal(true),
+  version: z.string(),
+  uptimeS: z.number().int(),
+  /** Sessions this process runs. */
+  sessions: z.number().int(),
+  /** With several nodes (`REDIS_URL`): which node answered. */
+  node: z.string().optional(),
+});
 export type Health = z.infer<typeof healthSchema>;
 
 export const scenarioListingSchema = z

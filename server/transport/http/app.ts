@@ -52,7 +52,7 @@ export interface AppOptions {
   /** Webhooks of sessions (`/api/sessions/:id/webhooks`). */
   readonly webhooks?: SessionWebhooks;
   /** With several nodes: the calls other nodes make here, and requests passed to a session's owner. */
-  readonly cluster?: { readonly internal: Router; readonly forward: RequestHandler };
+  readonly cluster?: { readonly nodeId: string; readonly internal: Router; readonly forward: RequestHandler };
 }
 
 /** Generous for a classroom behind one address, small enough that a loop cannot flood the server. */
@@ -105,6 +105,7 @@ export function createApp(options: AppOptions): Express {
       version: options.version,
       uptimeS: Math.round((Date.now() - options.startedAtMs) / 1000),
       sessions: options.registry.size,
+      ...(options.cluster ? { node: options.cluster.nodeId } : {}),
     } satisfies Health);
   });
   let openApi: string | undefined;

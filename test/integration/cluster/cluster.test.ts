@@ -16,7 +16,7 @@ import { serveProcess, type ServerProcess } from '../../helpers/process.ts';
 import { startRedis, type TestRedis } from '../../helpers/redis.ts';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { until } from '../../helpers/server.ts';
-import { snapshotSchema } from '../../../server/contract/wire.ts';
+import { healthSchema, snapshotSchema } from '../../../server/contract/wire.ts';
 import { connectRedis } from '../../../server/cluster/redis.ts';
 import { firstValueFrom, timeout } from 'rxjs';
 
@@ -157,7 +157,13 @@ describe('three nodes on one Redis', () => {
     }
     const count = async () => {
       let total = 0;
-      for (const n of live) total += ((await (await fetch(`${n.url}/api/health`)).json()) as { sessions: number }).sessions;
+      const ids = new Set<string>();
+      for (const n of live) {
+        const health = healthSchema.parse(await (await fetch(`${n.url}/api/health`)).json());
+        total += health.sessions;
+        ids.add(health.node!);
+      }
+      expect(ids.size).toBe(live.length); // each node says which it is
       return total;
     };
     const before = await count();
