@@ -164,7 +164,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(cluster ? { cluster: { nodeId: cluster.nodeId, internal: cluster.internalRoutes(), forward: cluster.forward() } } : {}),
   });
-  if (cluster) cluster.makeCompatDefault = () => compat.defaultSessionId();
+  if (cluster) {
+    cluster.makeCompatDefault = () => compat.defaultSessionId();
+    // A session's webhooks go with it to the node that takes it over.
+    webhooks.mirror = (id, registrations) => void cluster.directory.saveHooks(id, registrations).catch((error: unknown) => logger.warn({ err: error, session: id }, 'cluster: webhooks not shared'));
+    cluster.adoptHooks = (id, registrations) => webhooks.adopt(id, registrations);
+  }
   const http = createServer(app);
   const cors = socketCors(options.corsOrigins ?? []);
   const io = attachSocketServer(http, {

@@ -3,7 +3,13 @@
  * written by the node that runs it, read by a node that takes it over or serves its clients.
  * Ownership itself is a lease beside it (leases.ts).
  */
+import { z } from 'zod';
 import { sessionSpecSchema, type SessionSpec } from '../contract/session.ts';
+import type { Registration } from '../webhooks/store.ts';
+
+const registrationsSchema = z.array(
+  z.object({ id: z.string(), sessionId: z.string(), url: z.string(), secret: z.string(), tokenHash: z.string(), createdAtMs: z.number() }),
+);
 import { KEY, command, type Redis } from './redis.ts';
 
 export class Directory {
@@ -32,7 +38,21 @@ export class Directory {
     return (await command(this.redis, ['SMEMBERS', KEY.sessions])) as string[];
   }
 
+  /** A session's webhooks (with their secrets: Redis is trusted as the nodes are). */
+  async saveHooks(id: string, registrations: readonly Registration[]): Promise<void> {
+    if (registrations.length === 0) await command(this.redis, ['DEL', KEY.hooks(id)]);
+    else await command(this.redis, ['SET', KEY.hooks(id), JSON.stringify(registrations)]);
+  }
+
+  async hooks(id: string): Promise<Registration[]> {
+    const raw = await command(this.redis, ['GET', KEY.hooks(id)]);
+    if (typeof raw !== 'string') return [];
+    const parsed = registrationsSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : [];
+  }
+
   async forget(id: string): Promise<void> {
+    await command(this.redis, ['DEL', KEY.hooks(id)]);
     const spec = await this.get(id);
     if (spec) await command(this.redis, ['DEL', KEY.code(spec.joinCode)]);
     await command(this.redis, ['SREM', KEY.sessions, id]);

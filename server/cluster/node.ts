@@ -25,6 +25,7 @@ import { DEFAULT_LEASE_MS, Leases } from './leases.ts';
 import { NodeBook } from './nodes.ts';
 import { KEY, clusterSecret, command, connectRedis, type Redis } from './redis.ts';
 import type { SharedDefault } from '../transport/compat/sessions.ts';
+import type { Registration } from '../webhooks/store.ts';
 import { RemoteSessions } from './remote.ts';
 import { StreamLog } from './stream-log.ts';
 
@@ -45,6 +46,8 @@ export class ClusterNode implements RegistryCluster {
   readonly remote: RemoteSessions;
   /** Makes this node's default session of the compatible feeds (set by the server). */
   makeCompatDefault: (() => string) | undefined;
+  /** Given a session's webhooks before this node takes it over (set by the server). */
+  adoptHooks: ((sessionId: string, registrations: readonly Registration[]) => void) | undefined;
   /** Called when this node took a session over: clients on every node are counted in again. */
   onAdopted: (sessionId: string) => void = () => {};
   /** Called when this node stops running a session another node now owns: let its clients go. */
@@ -238,6 +241,8 @@ export class ClusterNode implements RegistryCluster {
       this.failed.set(id, Date.now());
       return void (await this.leases.release(id));
     }
+    const hooks = await this.directory.hooks(id);
+    if (hooks.length) this.adoptHooks?.(id, hooks);
     const last = await this.stream.last(id);
     const clock = last?.clock ?? restored?.clock ?? { positionMs: spec.positionMs, speed: spec.speed, playing: spec.autoplay, loop: spec.loop };
     try {

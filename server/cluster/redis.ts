@@ -5,7 +5,7 @@
  *
  * Keys, all under `sim:`: `sim:sessions` (set of live session ids), `sim:session:<id>` (its spec),
  * `sim:owner:<id>` (the owner's lease), `sim:log:<id>` (its item stream), `sim:node:<id>` (a node's
- * internal address), `sim:code:<join code>` (the drill it opens), `sim:compat-default` (the compatible feeds' default session), `sim:secret` (what nodes show each other on internal calls).
+ * internal address), `sim:code:<join code>` (the drill it opens), `sim:compat-default` (the compatible feeds' default session), `sim:hooks:<id>` (its webhooks), `sim:secret` (what nodes show each other on internal calls).
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
@@ -21,6 +21,7 @@ export const KEY = {
   code: (joinCode: string) => `sim:code:${joinCode}`,
   secret: 'sim:secret',
   compatDefault: 'sim:compat-default',
+  hooks: (id: string) => `sim:hooks:${id}`,
 } as const;
 
 /** Connects, or fails within `timeoutMs` naming the URL (without its password). */

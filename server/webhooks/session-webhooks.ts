@@ -24,6 +24,11 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export class SessionWebhooks {
   /** Registrations by session, read from the store once. */
   private readonly cache = new Map<string, Registration[]>();
+  /**
+   * With several nodes: told of a session's registrations at each change, so that the node that
+   * takes the session over can deliver them (`adopt`).
+   */
+  mirror: ((sessionId: string, registrations: readonly Registration[]) => void) | undefined;
 
   constructor(
     private readonly dispatcher: WebhookDispatcher,
@@ -38,6 +43,7 @@ export class SessionWebhooks {
     const registration: Registration = { id: `wh_${randomBytes(9).toString('base64url')}`, sessionId, url: input.url, secret, tokenHash: hashToken(token), createdAtMs: Date.now() };
     this.dispatcher.store.register(registration);
     this.cache.set(sessionId, [...existing, registration]);
+    this.mirror?.(sessionId, this.list(sessionId));
     return { registration, secret };
   }
 
@@ -61,6 +67,14 @@ export class SessionWebhooks {
     this.require(sessionId, id);
     this.dispatcher.store.remove(id);
     this.cache.set(sessionId, this.list(sessionId).filter((r) => r.id !== id));
+    this.mirror?.(sessionId, this.list(sessionId));
+  }
+
+  /** Registrations made on another node, for a session this node has taken over: kept here too. */
+  adopt(sessionId: string, registrations: readonly Registration[]): void {
+    const known = new Set(this.list(sessionId).map((r) => r.id));
+    for (const registration of registrations) if (!known.has(registration.id)) this.dispatcher.store.register({ ...registration, sessionId });
+    this.cache.delete(sessionId);
   }
 
   log(webhookId: string, limit: number) {

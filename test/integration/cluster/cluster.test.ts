@@ -16,6 +16,7 @@ import { serveProcess, type ServerProcess } from '../../helpers/process.ts';
 import { startRedis, type TestRedis } from '../../helpers/redis.ts';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.ts';
 import { until } from '../../helpers/server.ts';
+import { startReceiver } from '../webhooks/receiver.ts';
 import { healthSchema, snapshotSchema } from '../../../server/contract/wire.ts';
 import { connectRedis } from '../../../server/cluster/redis.ts';
 import { firstValueFrom, timeout } from 'rxjs';
@@ -64,6 +65,8 @@ async function create(url: string, body: object): Promise<Created> {
 /** A viewer that keeps the seq and kind of every item it is handed, and whether the night ended. */
 class Watcher {
   readonly items: string[] = [];
+  /** Seqs of the alert changes (what a webhook is told of). */
+  readonly alertChanges: number[] = [];
   readonly at: number[] = [];
   gaps = 0;
   ended = false;
@@ -74,6 +77,7 @@ class Watcher {
     this.client.snapshot$.subscribe(() => (this.snapshots += 1));
     this.client.event$.subscribe((e) => {
       this.items.push(`${e.seq}:${e.id}`);
+      if (e.type === 'alert.start' || e.type === 'alert.end') this.alertChanges.push(e.seq);
       this.at.push(Date.now());
     });
     this.client.clock$.subscribe((c) => {
@@ -110,9 +114,17 @@ describe('three nodes on one Redis', () => {
     }
   }, 120_000);
 
-  it('moves a session to another node within 5 s when its node is killed; every client ends with the same items', async () => {
+  it('moves a session to another node within 5 s when its node is killed; every client ends with the same items, its webhook goes on', async () => {
     const owner = nodes[1]!;
     const session = await create(owner.url, { scenarioId: '2025-12-06-barrage', speed: 2400, autoplay: false });
+    // A webhook registered through another node: kept by the owner, and shared for a take-over.
+    const receiver = await startReceiver('a-secret-of-sixteen-chars');
+    const registered = await fetch(`${nodes[0]!.url}/api/sessions/${session.id}/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.instructorToken}` },
+      body: JSON.stringify({ url: receiver.url, secret: 'a-secret-of-sixteen-chars' }),
+    });
+    expect(registered.status).toBe(201);
     const watchers = Array.from({ length: 30 }, () => new Watcher(balancer.url, session.id));
     try {
       await until(() => watchers.every((w) => w.snapshots === 1), 'every client to get its snapshot', 30_000);
@@ -133,6 +145,7 @@ describe('three nodes on one Redis', () => {
         else await new Promise((r) => setTimeout(r, 50));
       }
       expect(resumedAt - killedAt).toBeLessThan(5000);
+      const seenAtTakeOver = Math.max(...watchers.map((w) => w.client.lastSeq ?? 0));
       if (process.env.CLUSTER_DEBUG) console.log('taken over after', resumedAt - killedAt, 'ms');
       await until(() => watchers.every((w) => w.ended), 'the night to end for every client', 90_000);
       const reference = watchers[0]!.items;
@@ -142,8 +155,15 @@ describe('three nodes on one Redis', () => {
       for (const w of watchers) expect(w.items).toEqual(reference);
       // The clients of the killed node came back (to a live node) on their own.
       expect(watchers.filter((w) => w.client.stats.connects > 1).length).toBeGreaterThan(0);
+      // Every alert change the new owner broadcast was posted to the webhook, signed, once.
+      const after = watchers[0]!.alertChanges.filter((seq) => seq > seenAtTakeOver);
+      expect(after.length).toBeGreaterThan(0);
+      const delivered = () => new Set([...receiver.recorded.values()].map((p) => p.event.seq));
+      await until(() => after.every((seq) => delivered().has(seq)), 'the webhook to get every alert change after the take-over', 15_000);
+      expect(receiver.badSignatures).toBe(0);
     } finally {
       for (const w of watchers) w.client.close();
+      await receiver.close();
     }
   }, 150_000);
 
