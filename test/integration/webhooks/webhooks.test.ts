@@ -53,7 +53,11 @@ describe('webhooks in one process', () => {
     expect(got.map((p) => p.event.id)).toEqual(changes.map((e) => e.id));
     for (const p of got) expect(p).toMatchObject({ sessionId: s.id, scenarioId: SEED, type: p.event.type });
 
-    const log = deliveryLogSchema.parse((await api(server, `/api/sessions/${s.id}/webhooks/${created.id}/deliveries`, { headers: auth(s.instructorToken) })).body);
+    // The receiver has the last delivery a moment before the server has recorded its answer.
+    const readLog = async () => deliveryLogSchema.parse((await api(server, `/api/sessions/${s.id}/webhooks/${created.id}/deliveries`, { headers: auth(s.instructorToken) })).body);
+    const logDeadline = Date.now() + 5000;
+    while (!(await readLog()).deliveries.every((d) => d.state === 'delivered') && Date.now() < logDeadline) await new Promise((r) => setTimeout(r, 50));
+    const log = await readLog();
     expect(log.deliveries).toHaveLength(changes.length);
     expect(log.deliveries.every((d) => d.state === 'delivered')).toBe(true);
     const retried = log.deliveries.filter((d) => d.attempts.length > 1);
