@@ -27,6 +27,12 @@ export interface DispatcherOptions {
   readonly maxAttempts?: number;
   readonly pollMs?: number;
   readonly concurrency?: number;
+  /**
+   * Other processes send from the same database (`serve --workers`): claims left at start may be
+   * theirs and are left to lapse. Otherwise this process alone sends, and claims it finds at start
+   * died with its previous life: they are freed, so what was cut short is sent again at once.
+   */
+  readonly sharedDatabase?: boolean;
   readonly now?: () => number;
   readonly random?: () => number;
   readonly logger?: Logger;
@@ -90,6 +96,7 @@ export class WebhookDispatcher {
 
   /** Starts sending what is due, pending deliveries from before a restart included. */
   start(): void {
+    if (!this.options.sharedDatabase && !this.timer) this.store.releaseClaims();
     this.stopped = false;
     this.timer ??= setInterval(() => this.pump(), this.o.pollMs).unref();
     this.pump();

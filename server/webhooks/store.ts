@@ -61,6 +61,8 @@ export interface WebhookStore {
    * share the database (`serve --workers`) never send one delivery at the same time.
    */
   claim(nowMs: number, limit: number, untilMs: number): Delivery[];
+  /** Frees every claim: for a process that alone uses the database, at start (its claims died with it). */
+  releaseClaims(): void;
   /** Records an attempt and the delivery's next state (nextAtMs for a retry). */
   recordAttempt(deliveryId: string, attempt: Attempt, next: { state: DeliveryState; nextAtMs: number }): void;
   /** The newest deliveries of a webhook with their attempts. */
@@ -97,6 +99,11 @@ export const WEBHOOK_MIGRATIONS: readonly Migration[] = [
           durable INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
           PRIMARY KEY (feed, session_name, key_hash));
       `),
+  },
+  {
+    version: 3,
+    description: 'deliveries claimed by the process sending them (claimed_until), apart from their retry time',
+    up: (db) => db.exec('ALTER TABLE webhook_deliveries ADD COLUMN claimed_until INTEGER'),
   },
 ];
 
@@ -136,10 +143,11 @@ export class SqliteWebhookStore implements WebhookStore {
       pending: db.prepare("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE webhook_id = ? AND state = 'pending'"),
       due: db.prepare("SELECT * FROM webhook_deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, created_at, id LIMIT ?"),
       claim: db.prepare(
-        "UPDATE webhook_deliveries SET next_at = ? WHERE id IN (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, created_at, id LIMIT ?) RETURNING *",
+        "UPDATE webhook_deliveries SET claimed_until = @until WHERE id IN (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now) ORDER BY next_at, created_at, id LIMIT @limit) RETURNING *",
       ),
+      releaseClaims: db.prepare("UPDATE webhook_deliveries SET claimed_until = NULL WHERE state = 'pending' AND claimed_until IS NOT NULL"),
       attempt: db.prepare('INSERT OR REPLACE INTO webhook_attempts (delivery_id, n, at, status, latency_ms, error) VALUES (?, ?, ?, ?, ?, ?)'),
-      advance: db.prepare('UPDATE webhook_deliveries SET state = ?, attempts = ?, next_at = ? WHERE id = ?'),
+      advance: db.prepare('UPDATE webhook_deliveries SET state = ?, attempts = ?, next_at = ?, claimed_until = NULL WHERE id = ?'),
       log: db.prepare('SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at DESC, id DESC LIMIT ?'),
       attempts: db.prepare('SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY n'),
     };
@@ -177,8 +185,12 @@ export class SqliteWebhookStore implements WebhookStore {
     return (this.q.due.all(nowMs, limit) as Row[]).map(deliveryOf);
   }
 
+  releaseClaims(): void {
+    this.q.releaseClaims.run();
+  }
+
   claim(nowMs: number, limit: number, untilMs: number): Delivery[] {
-    const rows = this.q.claim.all(untilMs, nowMs, limit) as Row[];
+    const rows = this.q.claim.all({ until: untilMs, now: nowMs, limit }) as Row[];
     return rows.map(deliveryOf).sort((a, b) => a.createdAtMs - b.createdAtMs || (a.id < b.id ? -1 : 1));
   }
 

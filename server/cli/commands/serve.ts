@@ -163,7 +163,7 @@ export function registerServe(program: Command): void {
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         corsOrigins: parseOrigins(options.corsOrigins),
         webhookAllowedHosts: (options.webhookAllowedHosts ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
-        webhookDelivery: { baseDelayMs: options.webhookRetryMs },
+        webhookDelivery: { baseDelayMs: options.webhookRetryMs, sharedDatabase: worker },
         ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
         ...(options.advertiseUrl ? { advertiseUrl: options.advertiseUrl } : {}),
         ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),

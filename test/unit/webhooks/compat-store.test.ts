@@ -77,7 +77,7 @@ describe('SqliteCompatWebhookStore', () => {
     compat.save(hook());
     expect(compat.list('ukrainealarm')).toHaveLength(1);
     expect(new SqliteWebhookStore(db).registrations('s1').map((r) => r.id)).toEqual(['wh_1']);
-    expect(db.prepare("SELECT version FROM schema_migrations WHERE store = 'webhooks' ORDER BY version").all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(db.prepare("SELECT version FROM schema_migrations WHERE store = 'webhooks' ORDER BY version").all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     db.close();
   });
 });

@@ -54,6 +54,13 @@ describe('claiming deliveries', () => {
     a.recordAttempt('c0', { n: 1, atMs: 100, status: 200, latencyMs: 1, error: null }, { state: 'delivered', nextAtMs: 100 });
     // c1..c5 were never answered (their process died): due again once the claim lapses.
     expect(b.claim(5000, 10, 20_000).map((d) => d.id)).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+    // A process alone with its database frees its old claims at start: due at once.
+    b.releaseClaims();
+    expect(a.claim(5001, 10, 30_000).map((d) => d.id)).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+    // A retry's own time is kept: an answered attempt clears the claim, not the backoff.
+    a.recordAttempt('c1', { n: 1, atMs: 5001, status: 500, latencyMs: 1, error: null }, { state: 'pending', nextAtMs: 60_000 });
+    a.releaseClaims();
+    expect(a.claim(6000, 10, 40_000).map((d) => d.id)).toEqual(['c2', 'c3', 'c4', 'c5']);
   });
 });
 
