@@ -1,7 +1,7 @@
 /**
  * The calls one node makes to another that runs a session (remote.ts): admit a client, send it
- * what it lacks, run its messages, count it gone. Every rule is applied here, by the same
- * functions that serve the node's own clients (sessions/calls.ts, sessions/rules.ts).
+ * what it lacks, run its messages, count it in and out. Every rule is applied here, through the
+ * same port that serves the node's own clients (transport/socket/port.ts, sessions/rules.ts).
  *
  * Only nodes of the same Redis may call: each request carries the secret they share, compared in
  * constant time; anything else is answered as an unknown endpoint.
@@ -11,18 +11,19 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { ApiError, parseOr } from '../contract/errors.ts';
 import { handshakeSchema } from '../contract/socket.ts';
-import { actorOf, actorRefSchema, callSession, CALL_NAMES, openingFor, presence, refOf } from '../sessions/calls.ts';
+import { actorOf, actorRefSchema, CALL_NAMES, type ActorRef } from '../sessions/calls.ts';
 import type { SessionRegistry } from '../sessions/registry.ts';
 import { admit } from '../sessions/rules.ts';
 import type { Session } from '../sessions/session.ts';
 import type { LoggedMessage } from '../sessions/item-log.ts';
+import { localPort } from '../transport/socket/port.ts';
 import { NODE_HEADER } from './remote.ts';
 
 const admitSchema = z.strictObject({ handshake: handshakeSchema, address: z.string().max(100) });
 const openingSchema = z.strictObject({ actor: actorRefSchema, lastSeq: z.number().int().min(0).optional() });
 const callSchema = z.strictObject({ actor: actorRefSchema, name: z.enum(CALL_NAMES), payload: z.unknown() });
 /** `enter` and `leave`: a client of another node counted in or out. */
-const leaveSchema = z.strictObject({ actor: actorRefSchema });
+const presenceSchema = z.strictObject({ actor: actorRefSchema });
 
 export interface InternalOptions {
   readonly registry: SessionRegistry;
@@ -49,47 +50,40 @@ export function internalRoutes(options: InternalOptions): Router {
     if (!session) throw ApiError.busy('session_moving', `session ${id} does not run on this node`, 1);
     return session;
   };
+  // The client of another node, served here exactly as a client of this node is.
+  const portOf = (id: string, actor: ActorRef) => {
+    const session = owned(id);
+    return localPort({ session, actor: actorOf(session, actor), isNew: false }, options.missedSince);
+  };
 
   router.post('/sessions/:id/admit', async (req, res) => {
     const session = owned(req.params.id);
     const body = parseOr(admitSchema, req.body, 'invalid_request', 'admit');
     const admission = await admit(body.handshake, options.registry, body.address);
     if (admission.session !== session) throw new ApiError('forbidden', 'the handshake names another session');
-    const participant = admission.actor.participant;
-    presence(session, participant, 1);
-    res.json({
-      countedBy: options.nodeId,
-      actor: { ...refOf(admission.actor), ...(participant ? { region: participant.region } : {}) },
-      ...(admission.isNew && participant ? { welcome: { participantId: participant.participantId, participantToken: participant.token } } : {}),
-    });
+    const port = localPort(admission);
+    port.enter();
+    res.json({ countedBy: options.nodeId, actor: port.actor, ...(port.welcome ? { welcome: port.welcome } : {}) });
   });
 
   router.post('/sessions/:id/opening', async (req, res) => {
-    const session = owned(req.params.id);
     const { actor, lastSeq } = parseOr(openingSchema, req.body, 'invalid_request', 'opening');
-    let missed = lastSeq === undefined ? undefined : session.missedSince(lastSeq);
-    if (!missed && lastSeq !== undefined) missed = await options.missedSince(session.id, lastSeq);
-    res.json(openingFor(session, actorOf(session, actor), missed));
+    res.json(await portOf(req.params.id, actor).opening(lastSeq));
   });
 
   router.post('/sessions/:id/call', async (req, res) => {
-    const session = owned(req.params.id);
     const { actor, name, payload } = parseOr(callSchema, req.body, 'invalid_request', 'call');
-    res.json(await callSession(session, actorOf(session, actor), name, payload));
+    res.json(await portOf(req.params.id, actor).call(name, payload));
   });
 
   // A client connected elsewhere before this node took the session over: counted here again.
   router.post('/sessions/:id/enter', (req, res) => {
-    const session = owned(req.params.id);
-    const { actor } = parseOr(leaveSchema, req.body, 'invalid_request', 'enter');
-    presence(session, actorOf(session, actor).participant, 1);
+    portOf(req.params.id, parseOr(presenceSchema, req.body, 'invalid_request', 'enter').actor).enter();
     res.json({ ok: true });
   });
 
   router.post('/sessions/:id/leave', (req, res) => {
-    const session = owned(req.params.id);
-    const { actor } = parseOr(leaveSchema, req.body, 'invalid_request', 'leave');
-    presence(session, actorOf(session, actor).participant, -1);
+    portOf(req.params.id, parseOr(presenceSchema, req.body, 'invalid_request', 'leave').actor).leave();
     res.json({ ok: true });
   });
   return router;

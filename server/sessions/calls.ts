@@ -9,7 +9,6 @@ import { ApiError, parseOr } from '../contract/errors.ts';
 import { controlSchema, injectSchema, postSchema, type Roster, type Snapshot, type TraineeStatus } from '../contract/session.ts';
 import { shelterSchema } from '../contract/socket.ts';
 import type { LoggedMessage } from './item-log.ts';
-import type { Participant } from './participants.ts';
 import { authorize, type Actor } from './rules.ts';
 import type { Session } from './session.ts';
 
@@ -75,10 +74,4 @@ export function openingFor(session: Session, actor: Actor, missed: LoggedMessage
     ...(missed ? { missed } : { snapshot: session.snapshot() }),
     ...(actor.role === 'instructor' && session.drill ? { roster: session.roster() } : {}),
   };
-}
-
-/** A trainee's presence, as the session counts it (remote clients are counted on their owner). */
-export function presence(session: Session, participant: Participant | undefined, delta: 1 | -1): void {
-  if (delta === 1) session.connect(participant);
-  else session.disconnect(participant);
 }
