@@ -16,14 +16,14 @@ import { randomBytes } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
 import type { DrillStore } from '../sessions/drill-store.ts';
-import { normalizeJoinCode, type RegistryCluster, type SessionRegistry, type SessionSpec, type StopReason } from '../sessions/registry.ts';
+import { normalizeJoinCode, specOfKept, type RegistryCluster, type SessionRegistry, type SessionSpec, type StopReason } from '../sessions/registry.ts';
 import type { Session, SessionJournal } from '../sessions/session.ts';
 import { Directory } from './directory.ts';
 import { forwardToOwner } from './forward.ts';
 import { internalRoutes } from './internal-routes.ts';
 import { DEFAULT_LEASE_MS, Leases } from './leases.ts';
 import { NodeBook } from './nodes.ts';
-import { KEY, clusterSecret, command, connectRedis, type Redis } from './redis.ts';
+import { KEY, clusterSecret, command, connectRedis, deleteIf, type Redis } from './redis.ts';
 import type { SharedDefault } from '../transport/compat/sessions.ts';
 import type { Registration } from '../webhooks/store.ts';
 import { RemoteSessions } from './remote.ts';
@@ -104,11 +104,15 @@ export class ClusterNode implements RegistryCluster {
       current: () => this.compatDefault,
       offer: (id) => {
         this.compatDefault ??= id;
-        void command(this.redis, ['SET', KEY.compatDefault, id, 'NX'])
-          .then(() => this.readDefault())
-          .catch(() => {});
+        this.offerDefault(id).catch(() => {});
       },
     };
+  }
+
+  /** Offers `id` as the shared default; resolves with whichever one won. */
+  private async offerDefault(id: string): Promise<string | undefined> {
+    await command(this.redis, ['SET', KEY.compatDefault, id, 'NX']);
+    return this.readDefault();
   }
 
   private async readDefault(): Promise<string | undefined> {
@@ -116,7 +120,7 @@ export class ClusterNode implements RegistryCluster {
     let id = typeof raw === 'string' ? raw : undefined;
     // A default that was reaped (nobody used it for the idle time) is made again on next use.
     if (id && !this.local.has(id) && !(await this.directory.get(id))) {
-      await command(this.redis, ['EVAL', "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end", 1, KEY.compatDefault, id]);
+      await deleteIf(this.redis, KEY.compatDefault, id);
       id = undefined;
     }
     this.compatDefault = id;
@@ -128,8 +132,7 @@ export class ClusterNode implements RegistryCluster {
     const id = await this.readDefault();
     if (id || !this.makeCompatDefault) return id;
     const mine = this.makeCompatDefault();
-    await command(this.redis, ['SET', KEY.compatDefault, mine, 'NX']);
-    const winner = await this.readDefault();
+    const winner = await this.offerDefault(mine);
     const loser = winner !== mine ? this.registry?.get(mine) : undefined;
     if (loser) this.registry!.remove(loser, 'reaped');
     return winner;
@@ -261,8 +264,7 @@ export class ClusterNode implements RegistryCluster {
     const known = new Set(await this.directory.ids());
     for (const kept of (await this.drills?.loadDrills()) ?? []) {
       if (known.has(kept.id)) continue;
-      const { clock, ...rest } = kept;
-      await this.directory.save({ id: rest.id, kind: 'drill', scenarioId: rest.scenarioId, joinCode: rest.joinCode, instructorToken: rest.instructorToken, regions: rest.regions, creator: rest.creator, speed: clock.speed, positionMs: clock.positionMs, autoplay: false, loop: clock.loop });
+      await this.directory.save(specOfKept(kept));
     }
   }
 

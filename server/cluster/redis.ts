@@ -42,6 +42,13 @@ export async function command(redis: Redis, args: readonly (string | number)[]):
   return redis.sendCommand(args.map(String));
 }
 
+const DELETE_IF = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+/** Deletes `key` only while it still holds `value` (one script: nobody else's write is lost). */
+export async function deleteIf(redis: Redis, key: string, value: string): Promise<void> {
+  await command(redis, ['EVAL', DELETE_IF, 1, key, value]);
+}
+
 /** The secret every node of this Redis shares: made by the first node, read by the others. */
 export async function clusterSecret(redis: Redis): Promise<string> {
   await command(redis, ['SET', KEY.secret, randomBytes(24).toString('base64url'), 'NX']);

@@ -64,7 +64,7 @@ export class RemoteSessions implements SocketCluster {
     const sessionId = handshake.sessionId;
     const actor = answer.actor;
     // The owner knows a trainee by its id; the region is this node's, for the rooms.
-    const ref = { role: actor.role, ...(actor.participantId ? { participantId: actor.participantId } : {}) };
+    const { region: _region, ...ref } = actor;
     let countedBy = answer.countedBy;
     return {
       sessionId,

@@ -165,7 +165,7 @@ export class SessionRegistry {
         continue;
       }
       if (accept && !accept(kept.id)) continue;
-      const spec: SessionSpec = { ...kept, kind: 'drill', speed: kept.clock.speed, positionMs: kept.clock.positionMs, autoplay: false, loop: kept.clock.loop };
+      const spec = specOfKept(kept);
       const session = this.build({ ...spec, restored: kept });
       this.track(session, kept.creator, spec);
       n += 1;
@@ -328,6 +328,12 @@ export class SessionRegistry {
       if (!this.byJoinCode.has(code)) return code;
     }
   }
+}
+
+/** The spec of a drill read back from the store: resumed paused, where its clock was. */
+export function specOfKept(kept: LoadedDrill): SessionSpec {
+  const { id, scenarioId, joinCode, instructorToken, regions, creator, clock } = kept;
+  return { id, kind: 'drill', scenarioId, joinCode, instructorToken, regions, creator, speed: clock.speed, positionMs: clock.positionMs, autoplay: false, loop: clock.loop };
 }
 
 /** Join codes are read aloud and typed on phones: case, spaces and dashes do not matter. */
