@@ -22,7 +22,8 @@ export interface SessionPort {
   /** Counts it in with `owner`, the node that took the session over, unless that node counted it already. */
   reenter?(owner: string): void;
   opening(lastSeq: number | undefined): Opening | Promise<Opening>;
-  call(name: CallName, payload: unknown): object | Promise<object>;
+  /** Settles once done (an answer or an injected event once committed), with what the acknowledgement carries. */
+  call(name: CallName, payload: unknown): Promise<object>;
   leave(): void;
 }
 

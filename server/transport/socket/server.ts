@@ -9,7 +9,7 @@ import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { ApiError, type ErrorBody } from '../../contract/errors.ts';
 import type { FaultProfile } from '../../contract/faults.ts';
 import { handshakeSchema, type Ack, type ClientToServerEvents, type Handshake, type ServerToClientEvents } from '../../contract/socket.ts';
-import type { CallName, Opening } from '../../sessions/calls.ts';
+import { CALL_NAMES, type CallName, type Opening } from '../../sessions/calls.ts';
 import type { LoggedMessage } from '../../sessions/item-log.ts';
 import type { SessionRegistry } from '../../sessions/registry.ts';
 import { admit } from '../../sessions/rules.ts';
@@ -209,15 +209,12 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
     const handle = (name: CallName, args: unknown[]) => {
       const ack = ackOf(args);
       const payload = typeof args[0] === 'function' ? undefined : args[0];
-      try {
-        const result = port.call(name, payload);
-        if (result instanceof Promise) result.then((r) => ack?.({ ok: true, ...r }), (error: unknown) => answer(name, ack, error));
-        else ack?.({ ok: true, ...result });
-      } catch (error) {
-        answer(name, ack, error);
-      }
+      port.call(name, payload).then(
+        (result) => ack?.({ ok: true, ...result }),
+        (error: unknown) => answer(name, ack, error),
+      );
     };
-    for (const name of ['control', 'inject', 'shelter', 'post'] as const) socket.on(name, (...args: unknown[]) => handle(name, args));
+    for (const name of CALL_NAMES) socket.on(name, (...args: unknown[]) => handle(name, args));
 
     socket.on('disconnect', () => {
       registry.released(socket.data.address);
