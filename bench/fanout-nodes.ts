@@ -17,24 +17,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  fdProblem,
-  fetchScenario,
-  measureBaseline,
-  measureSession,
-  plans,
-  ratio,
-  ROOT,
-  SCENARIO_ID,
-  shares,
-  SIM_ARGS,
-  us,
-  verdict,
-  type LoadPart,
-  type Measured,
-  type Plan,
-  type Side,
-} from './fanout.ts';
+import { fdProblem, fetchScenario, plans } from './fanout.ts';
+import { shares, type LoadPart } from './fanout-load-group.ts';
+import { measureBaseline, measureSession, ROOT, SCENARIO_ID, SIM_ARGS, type Measured, type Plan, type Side } from './fanout-measure.ts';
+import { ratio, us, verdict } from './fanout-report.ts';
 import { CLOCK_TICKS, openFileLimit, startServerProcess, track, type ServerProcess } from './processes.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
 import { fmt, machine, printGrid, writeResults } from './stats.ts';

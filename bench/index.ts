@@ -30,10 +30,11 @@ const program = new Command()
   .option('--clients <n[,n…]>', 'fanout: viewers per run, or a list of counts; drill: trainees', counts, [1_000])
   .option('--window <seconds>', 'fanout: wall seconds of the 60x run (its densest stretch of the night)', positive, 60)
   .option('--load-processes <n>', 'fanout: processes the viewers are spread over (with --nodes: per node)', positive, 1)
+  .option('--pairs <n>', 'fanout: simulator/baseline pairs per run, measured in alternating order; the goals are judged on their median', positive, 3)
   .option('--nodes <n[,n…]>', 'fanout: run as that many `serve --redis-url` nodes sharing a Redis, one run per count; --clients is then viewers per node', counts)
   .option('--out <file>', 'where to write the JSON results')
   .configureOutput({ outputError: (text, write) => write(`${text.trimEnd().split('\n')[0]} (see --help)\n`) })
-  .action(async (suite: string, options: { events: number; seed: number; repeats: number; clients: number[]; window: number; loadProcesses: number; nodes?: number[]; out?: string }) => {
+  .action(async (suite: string, options: { events: number; seed: number; repeats: number; clients: number[]; window: number; loadProcesses: number; pairs: number; nodes?: number[]; out?: string }) => {
     switch (suite) {
       case 'replay':
         await runReplayBench({ ...options, out: options.out ?? 'bench/results/replay.json' });
@@ -44,7 +45,7 @@ const program = new Command()
           await runFanoutNodesBench({ nodes: options.nodes, clients: options.clients[0] ?? 1_000, loadProcesses: options.loadProcesses, out: options.out ?? 'bench/results/fanout-nodes.json' });
           break;
         }
-        await runFanoutBench({ clients: options.clients, window: options.window, loadProcesses: options.loadProcesses, out: options.out ?? 'bench/results/fanout.json' });
+        await runFanoutBench({ clients: options.clients, window: options.window, loadProcesses: options.loadProcesses, pairs: options.pairs, out: options.out ?? 'bench/results/fanout.json' });
         break;
       case 'drill':
         await runDrillBench({ clients: options.clients[0] ?? 1_000, spreadMs: 3_000, out: options.out ?? 'bench/results/drill.json' });
