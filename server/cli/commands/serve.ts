@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
-import { setupWorker } from '@socket.io/sticky';
 import { runPrimary, WORKER_READY } from '../workers.ts';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startServer } from '../../server.ts';
@@ -175,6 +174,7 @@ export function registerServe(program: Command): void {
         },
       });
       if (worker) {
+        const { setupWorker } = await import('@socket.io/sticky');
         setupWorker(server.io as unknown as Parameters<typeof setupWorker>[0]);
         early?.release();
         process.send?.({ type: WORKER_READY });
