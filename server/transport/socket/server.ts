@@ -265,13 +265,16 @@ function addSecurityHeaders(httpServer: HttpServer): void {
   });
 }
 
-/** Bytes waiting to be written to the client: engine.io's queue plus the websocket's buffer. */
-function bufferedBytes(socket: Socket): number {
-  const conn = socket.conn as unknown as {
-    writeBuffer?: Array<{ data?: unknown }>;
-    transport?: { socket?: { bufferedAmount?: number; _socket?: { writableLength?: number } } };
-  };
-  const queued = (conn.writeBuffer ?? []).reduce((sum, p) => sum + (typeof p.data === 'string' ? p.data.length : 0), 0);
-  const ws = conn.transport?.socket;
-  return queued + (ws?.bufferedAmount ?? 0) + (ws?._socket?.writableLength ?? 0);
+/**
+ * Bytes waiting to be written to the client: engine.io's queue, plus what the websocket holds
+ * (ws's `bufferedAmount` already includes the TCP socket's own buffer, which an earlier version
+ * added a second time, so a client was cut off at half the limit). Every connection is read
+ * each second: a loop over the queue, no closure per connection.
+ */
+export function bufferedBytes(socket: Socket): number {
+  const conn = socket.conn as unknown as { writeBuffer?: Array<{ data?: unknown }>; transport?: { socket?: { bufferedAmount?: number } } };
+  let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
+  const queue = conn.writeBuffer;
+  if (queue) for (const packet of queue) if (typeof packet.data === 'string') bytes += packet.data.length;
+  return bytes;
 }
