@@ -42,6 +42,7 @@ const program = new Command()
       case 'fanout':
         if (options.nodes) {
           if (options.clients.length > 1) program.error('error: with --nodes, --clients is one count (viewers per node)');
+          if (program.getOptionValueSource('pairs') === 'cli') program.error('error: --pairs is for the one-process fan-out; with --nodes each node count runs once');
           await runFanoutNodesBench({ nodes: options.nodes, clients: options.clients[0] ?? 1_000, loadProcesses: options.loadProcesses, out: options.out ?? 'bench/results/fanout-nodes.json' });
           break;
         }
