@@ -10,7 +10,6 @@
  */
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
-import { setupMaster } from '@socket.io/sticky';
 
 /** A worker that dies is started again after this long (a crash loop stays slow). */
 const RESTART_DELAY_MS = 1000;
@@ -29,6 +28,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   // serialization they arrive as a plain object and the worker's HTTP parser never sees them.
   cluster.setupPrimary({ serialization: 'advanced' });
   const http = createServer();
+  const { setupMaster } = await import('@socket.io/sticky');
   setupMaster(http, { loadBalancingMethod: 'least-connection' });
   let stopping = false;
   let ready = 0;
