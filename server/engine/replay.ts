@@ -4,8 +4,8 @@
  *
  * Timing rule (DESIGN.md §4): the clock is an anchor pair (wall time, scenario position) set at
  * every control; each event is due at `anchorWall + (atMs - anchorPos) / speed`. Deadlines are
- * computed from the anchor, never chained from the previous timer, so a ten-hour night does not
- * drift however late individual timers fire.
+ * computed from the anchor (anchor.ts), never chained from the previous timer, so a ten-hour
+ * night does not drift however late individual timers fire.
  *
  * Position rule: the engine's cursor counts the events already applied. After a seek to p every
  * event at or before p has happened (scrubbing to a moment shows that moment); where a replay
@@ -19,49 +19,15 @@ import { MAX_SPEED, MIN_SPEED, type ClockState, type Control } from '../domain/c
 import type { ScenarioEvent } from '../domain/events.ts';
 import { reduce } from '../domain/reduce.ts';
 import type { NightState } from '../domain/state.ts';
+import { Anchor } from './anchor.ts';
+import { clampSpeed, DEFAULT_CLOCK_INTERVAL_MS, DEFAULT_FRAME_MS, DEFAULT_MAX_FRAME_EVENTS } from './engine-types.ts';
+import type { ControlResult, EngineOptions, EngineOutput, JumpReason } from './engine-types.ts';
 import { OverlayTimeline } from './overlay.ts';
 import type { Timeline } from './timeline.ts';
 
-/**
- * Events falling due within one frame go out together. 16 ms is one display frame at 60 Hz:
- * nobody can see a difference inside it, and at 3600x it folds an hour of the night into about
- * 225 messages instead of one per event.
- */
-export const DEFAULT_FRAME_MS = 16;
-/** While playing, the clock is re-sent this often so that clients can correct extrapolation. */
-export const DEFAULT_CLOCK_INTERVAL_MS = 5000;
-/**
- * Events one message carries at most. At 3600x a crowded stretch of a night falls due at once;
- * past this the rest goes out in the following frames, so that no message (and no encoding of it
- * for every viewer) grows without bound. The seed night's busiest frame at 3600x has about 60.
- */
-export const DEFAULT_MAX_FRAME_EVENTS = 1000;
-
-export type JumpReason = 'seek' | 'step' | 'restart' | 'loop';
-export type ClockReason = 'control' | 'heartbeat' | 'end';
-
-export type EngineOutput =
-  /** Events that fell due, in order, applied to the state before this is emitted. */
-  | { readonly kind: 'events'; readonly events: readonly ScenarioEvent[] }
-  /** The position moved other than by playing forward: the state was replaced, not folded. */
-  | { readonly kind: 'jump'; readonly reason: JumpReason; readonly state: NightState; readonly cursor: number; readonly clock: ClockState }
-  | { readonly kind: 'clock'; readonly reason: ClockReason; readonly clock: ClockState };
-
-export type ControlResult =
-  | { readonly ok: true; readonly clock: ClockState }
-  | { readonly ok: false; readonly error: { readonly code: 'invalid_control'; readonly message: string } };
-
-export interface EngineOptions {
-  readonly scheduler?: SchedulerLike;
-  readonly frameMs?: number;
-  /** 0 turns the periodic clock off. */
-  readonly clockIntervalMs?: number;
-  readonly positionMs?: number;
-  readonly speed?: number;
-  readonly playing?: boolean;
-  readonly loop?: boolean;
-  readonly maxFrameEvents?: number;
-}
+// What callers import from here: the engine's options, outputs and defaults, kept in engine-types.ts.
+export { DEFAULT_CLOCK_INTERVAL_MS, DEFAULT_FRAME_MS, DEFAULT_MAX_FRAME_EVENTS } from './engine-types.ts';
+export type { ClockReason, ControlResult, EngineOptions, EngineOutput, JumpReason } from './engine-types.ts';
 
 export class ReplayEngine {
   private readonly scheduler: SchedulerLike;
@@ -74,10 +40,7 @@ export class ReplayEngine {
 
   private cursorValue: number;
   private stateValue: NightState;
-  private anchorWall: number;
-  private anchorPos: number;
-  private speedValue: number;
-  private playingValue = false;
+  private readonly anchor: Anchor;
   private loopValue: boolean;
   private lastEmitWall = Number.NEGATIVE_INFINITY;
   private timer: Subscription | undefined;
@@ -92,13 +55,11 @@ export class ReplayEngine {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.frameMs = options.frameMs ?? DEFAULT_FRAME_MS;
     this.clockIntervalMs = options.clockIntervalMs ?? DEFAULT_CLOCK_INTERVAL_MS;
-    this.speedValue = clampSpeed(options.speed ?? 1);
     this.loopValue = options.loop ?? false;
     const start = Math.max(0, Math.min(options.positionMs ?? 0, timeline.durationMs));
     this.cursorValue = timeline.countBefore(start);
     this.stateValue = timeline.stateAt(this.cursorValue);
-    this.anchorWall = this.scheduler.now();
-    this.anchorPos = start;
+    this.anchor = new Anchor(this.timeline, this.scheduler.now(), start, clampSpeed(options.speed ?? 1));
     if (options.playing) this.startPlaying();
   }
 
@@ -113,9 +74,9 @@ export class ReplayEngine {
 
   get clock(): ClockState {
     return {
-      positionMs: Math.floor(this.positionAt(this.scheduler.now())),
-      speed: this.speedValue,
-      playing: this.playingValue,
+      positionMs: Math.floor(this.anchor.positionAt(this.scheduler.now())),
+      speed: this.anchor.speed,
+      playing: this.anchor.playing,
       loop: this.loopValue,
       durationMs: this.timeline.durationMs,
       serverTimeMs: this.scheduler.now(),
@@ -134,8 +95,8 @@ export class ReplayEngine {
     this.catchUp(true);
     switch (control.action) {
       case 'play':
-        if (!this.playingValue) {
-          if (this.cursorValue >= this.timeline.length && this.positionAt(this.scheduler.now()) >= this.timeline.durationMs) {
+        if (!this.anchor.playing) {
+          if (this.cursorValue >= this.timeline.length && this.anchor.positionAt(this.scheduler.now()) >= this.timeline.durationMs) {
             this.jumpTo(0, 0, 'restart'); // play at the end starts over, as any player does
           }
           this.startPlaying();
@@ -154,8 +115,8 @@ export class ReplayEngine {
         if (!(control.speed >= MIN_SPEED && control.speed <= MAX_SPEED)) {
           return invalid(`speed must be between ${MIN_SPEED} and ${MAX_SPEED}`);
         }
-        this.reanchor();
-        this.speedValue = control.speed;
+        this.anchor.reanchor(this.scheduler.now());
+        this.anchor.speed = control.speed;
         this.reschedule();
         break;
       case 'step':
@@ -185,8 +146,8 @@ export class ReplayEngine {
     // Paused where events fall due at this very moment (the start of a replay, which holds back
     // the events at its position), those go first: a seek to this moment applies them before the
     // injected event too, so a drill resumed from its store (or on another node) orders them alike.
-    if (!this.playingValue) this.applyDue(this.scheduler.now(), true);
-    const event = make(Math.floor(this.positionAt(this.scheduler.now())));
+    if (!this.anchor.playing) this.applyDue(this.scheduler.now(), true);
+    const event = make(Math.floor(this.anchor.positionAt(this.scheduler.now())));
     this.stateValue = reduce(this.stateValue, event);
     this.timeline.insert(this.cursorValue, event, this.stateValue);
     this.cursorValue += 1;
@@ -229,24 +190,9 @@ export class ReplayEngine {
     this.out.complete();
   }
 
-  private positionAt(wall: number): number {
-    if (!this.playingValue) return this.anchorPos;
-    return Math.min(this.timeline.durationMs, this.anchorPos + (wall - this.anchorWall) * this.speedValue);
-  }
-
-  private dueWall(atMs: number): number {
-    return this.anchorWall + (atMs - this.anchorPos) / this.speedValue;
-  }
-
-  private reanchor(): void {
-    const now = this.scheduler.now();
-    this.anchorPos = this.positionAt(now);
-    this.anchorWall = now;
-  }
-
   private startPlaying(): void {
-    this.reanchor();
-    this.playingValue = true;
+    this.anchor.reanchor(this.scheduler.now());
+    this.anchor.playing = true;
     this.reschedule();
     if (this.clockIntervalMs > 0 && !this.heartbeat) {
       this.heartbeat = interval(this.clockIntervalMs, this.scheduler).subscribe(() =>
@@ -258,9 +204,9 @@ export class ReplayEngine {
   private stopPlaying(): void {
     // Events already due but held back by the frame limit go out now, so a paused clock never
     // shows a position whose events have not been applied.
-    if (this.playingValue) this.applyDue(this.scheduler.now(), true);
-    this.reanchor();
-    this.playingValue = false;
+    if (this.anchor.playing) this.applyDue(this.scheduler.now(), true);
+    this.anchor.reanchor(this.scheduler.now());
+    this.anchor.playing = false;
     this.timer?.unsubscribe();
     this.timer = undefined;
     this.heartbeat?.unsubscribe();
@@ -270,8 +216,8 @@ export class ReplayEngine {
   private jumpTo(positionMs: number, cursor: number, reason: JumpReason): void {
     this.cursorValue = cursor;
     this.stateValue = this.timeline.stateAt(cursor);
-    this.anchorPos = positionMs;
-    this.anchorWall = this.scheduler.now();
+    this.anchor.position = positionMs;
+    this.anchor.wall = this.scheduler.now();
     this.reschedule();
     this.emit({ kind: 'jump', reason, state: this.stateValue, cursor, clock: this.clock });
   }
@@ -283,7 +229,7 @@ export class ReplayEngine {
       if (!next) return;
       this.cursorValue += 1;
       this.stateValue = reduce(this.stateValue, next);
-      this.anchorPos = next.atMs;
+      this.anchor.position = next.atMs;
       this.emit({ kind: 'events', events: [next] });
       return;
     }
@@ -295,12 +241,12 @@ export class ReplayEngine {
   private reschedule(): void {
     this.timer?.unsubscribe();
     this.timer = undefined;
-    if (!this.playingValue) return;
+    if (!this.anchor.playing) return;
     const next = this.timeline.at(this.cursorValue);
     const now = this.scheduler.now();
     // The next wake-up is the next event (no sooner than one frame after the last batch) or
     // the end of the night. Rounding up to whole milliseconds means a timer never fires early.
-    const target = next ? Math.max(this.dueWall(next.atMs), this.lastEmitWall + this.frameMs) : this.dueWall(this.timeline.durationMs);
+    const target = next ? Math.max(this.anchor.dueWall(next.atMs), this.lastEmitWall + this.frameMs) : this.anchor.dueWall(this.timeline.durationMs);
     const delay = Math.max(0, Math.ceil(target - now));
     this.timer = this.scheduler.schedule(() => this.tick(), delay);
   }
@@ -308,7 +254,7 @@ export class ReplayEngine {
   private tick(): void {
     this.timer = undefined;
     this.catchUp();
-    if (this.playingValue && !this.timer) this.reschedule();
+    if (this.anchor.playing && !this.timer) this.reschedule();
   }
 
   /**
@@ -316,7 +262,7 @@ export class ReplayEngine {
    * timer tick sends at most one frame (`all` false); a control first sends all that is due.
    */
   private catchUp(all = false): void {
-    if (!this.playingValue) return;
+    if (!this.anchor.playing) return;
     const position = this.applyDue(this.scheduler.now(), all);
     if (this.cursorValue >= this.timeline.length && position >= this.timeline.durationMs) this.reachEnd();
   }
@@ -326,7 +272,7 @@ export class ReplayEngine {
    * one batch, or (`all`) as many as it takes. Returns the position.
    */
   private applyDue(now: number, all = false): number {
-    const position = this.positionAt(now);
+    const position = this.anchor.positionAt(now);
     const timeline = this.timeline;
     do {
       const due: ScenarioEvent[] = [];
@@ -351,17 +297,13 @@ export class ReplayEngine {
       return;
     }
     this.stopPlaying();
-    this.anchorPos = this.timeline.durationMs;
+    this.anchor.position = this.timeline.durationMs;
     this.emit({ kind: 'clock', reason: 'end', clock: this.clock });
   }
 
   private emit(output: EngineOutput): void {
     if (!this.out.closed) this.out.next(output);
   }
-}
-
-function clampSpeed(speed: number): number {
-  return Math.min(MAX_SPEED, Math.max(MIN_SPEED, speed));
 }
 
 function invalid(message: string): ControlResult {
