@@ -1,33 +1,26 @@
 /**
- * The live sessions of this process: creating them (ids, join codes and tokens), finding them,
- * and reaping those nobody uses any more.
+ * The live sessions of this process: creating them, finding them (by id or join code), and
+ * closing those nobody uses any more. What a session is made from is in specs.ts, the counts by
+ * address in per-address.ts, and the idle rule and its timer in idle.ts.
  */
-import { randomBytes, randomInt } from 'node:crypto';
 import { ApiError } from '../contract/errors.ts';
 import type { CreateSession, SessionSpec } from '../contract/session.ts';
-
-export type { SessionSpec };
 import type { ScenarioStore } from '../scenario/store.ts';
 import { NULL_DRILL_STORE, type DrillStore, type LoadedDrill, type StoreFailure } from './drill-store.ts';
 import { drillRegions } from './drill-regions.ts';
-import { secret } from './participants.ts';
-import { Bucket, DEFAULT_QUOTAS, JoinGuard, tooMany, type Quotas } from './quotas.ts';
+import { DEFAULT_IDLE_MS, IdleReaper, isIdle } from './idle.ts';
+import { ConnectionCounts, CreatorCounts } from './per-address.ts';
+import { DEFAULT_QUOTAS, JoinGuard, tooMany, type Quotas } from './quotas.ts';
 import { Session, type SessionJournal } from './session.ts';
 import type { SessionSink } from './sink.ts';
+import { newSpec, normalizeJoinCode, optionsOfSpec, specOfKept } from './specs.ts';
 
-/** Without anyone connected or calling for this long, a session is closed. */
-export const DEFAULT_IDLE_MS = 30 * 60_000;
-/**
- * A drill waits longer: a class may pause it over a lesson break. Closed, it stays in the store
- * (its report is the instructor's until deleted) and is resumed when the server starts again.
- */
-export const DRILL_IDLE_MS = 12 * 60 * 60_000;
-/** How often idle sessions are looked for. */
-const REAP_EVERY_MS = 60_000;
+export type { SessionSpec };
+export { DEFAULT_IDLE_MS, DRILL_IDLE_MS } from './idle.ts';
+export { normalizeJoinCode, specOfKept } from './specs.ts';
+
 /** Sessions a process runs at most: each costs timers and memory. */
 export const MAX_SESSIONS = 1_000;
-/** Join codes avoid letters and digits people confuse when read aloud or from a projector (0/O, 1/I/L). */
-const JOIN_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
 export interface RegistryOptions {
   readonly scenarios: ScenarioStore;
@@ -66,15 +59,11 @@ const SERVER_FULL_RETRY_S = 60;
 export class SessionRegistry {
   private readonly byId = new Map<string, Session>();
   private readonly byJoinCode = new Map<string, Session>();
-  private readonly reaper: NodeJS.Timeout;
+  private readonly reaper: IdleReaper;
   private readonly idleMs: number;
   private readonly now: () => number;
-  /** Live sessions by the address that created them. */
-  private readonly byCreator = new Map<string, number>();
-  private readonly creatorOf = new Map<string, string>();
-  /** Socket connections by address, and the rate at which each address may open them. */
-  private readonly connectionsBy = new Map<string, number>();
-  private readonly openingBy = new Map<string, Bucket>();
+  private readonly creators = new CreatorCounts();
+  private readonly connections: ConnectionCounts;
   /** Sessions being made known to the other nodes. */
   private readonly registering = new Map<string, Promise<void>>();
   readonly quotas: Quotas;
@@ -91,7 +80,9 @@ export class SessionRegistry {
     this.now = options.now ?? Date.now;
     this.quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
     this.joins = new JoinGuard(this.quotas, this.now);
-    this.reaper = setInterval(() => this.reapIdle(), Math.min(REAP_EVERY_MS, this.idleMs)).unref();
+    this.connections = new ConnectionCounts(this.quotas, this.now);
+    this.reaper = new IdleReaper(() => this.reapIdle(), this.idleMs);
+    this.reaper.start();
   }
 
   get size(): number {
@@ -124,7 +115,7 @@ export class SessionRegistry {
   /** A session in memory only, at once: for watch sessions, which nothing keeps (`create` for drills). */
   open(request: CreateSession, creator = 'local'): Session {
     const max = this.options.maxSessions ?? MAX_SESSIONS;
-    if ((this.byCreator.get(creator) ?? 0) >= this.quotas.sessionsPerAddress) {
+    if (this.creators.running(creator) >= this.quotas.sessionsPerAddress) {
       throw tooMany(`an address may run ${this.quotas.sessionsPerAddress} sessions at once; idle ones close after ${Math.round(this.idleMs / 60_000)} minutes`, SERVER_FULL_RETRY_S * 1000);
     }
     if (this.byId.size >= max) throw ApiError.busy('server_busy', `this server runs ${max} sessions already; try again later`, SERVER_FULL_RETRY_S);
@@ -134,19 +125,7 @@ export class SessionRegistry {
       throw new ApiError('invalid_request', `positionMs is beyond the end of the scenario (${stored.scenario.durationMs})`);
     }
     const regions = request.kind === 'drill' ? drillRegions(stored.scenario, stored.timeline.stateAt(0), request.regions) : [];
-    const spec: SessionSpec = {
-      id: randomBytes(9).toString('base64url'),
-      kind: request.kind,
-      scenarioId: request.scenarioId,
-      joinCode: this.newJoinCode(),
-      instructorToken: secret(32),
-      speed: request.speed,
-      positionMs: request.positionMs,
-      autoplay: request.autoplay,
-      loop: request.loop,
-      ...(request.feedTimes ? { feedTimes: request.feedTimes } : {}),
-      regions,
-    };
+    const spec = newSpec(request, regions, (code) => this.byJoinCode.has(code));
     const session = this.build(spec);
     this.track(session, creator, spec);
     return session;
@@ -184,20 +163,9 @@ export class SessionRegistry {
   }
 
   private build(spec: SessionSpec & { restored?: LoadedDrill }, resume?: { seq: number; cursor: number | undefined }): Session {
-    const stored = this.options.scenarios.require(spec.scenarioId);
     const cluster = this.options.cluster;
     return new Session({
-      id: spec.id,
-      kind: spec.kind,
-      scenario: stored.scenario,
-      timeline: stored.timeline,
-      joinCode: spec.joinCode,
-      instructorToken: spec.instructorToken,
-      speed: spec.speed,
-      positionMs: spec.positionMs,
-      autoplay: spec.autoplay,
-      loop: spec.loop,
-      ...(spec.feedTimes ? { feedTimes: spec.feedTimes } : {}),
+      ...optionsOfSpec(spec, this.options.scenarios.require(spec.scenarioId)),
       quotas: this.quotas,
       ...(this.options.logCapacity ? { logCapacity: this.options.logCapacity } : {}),
       ...(cluster ? { journal: cluster.journal(spec.id) } : {}),
@@ -224,8 +192,7 @@ export class SessionRegistry {
     }
     this.byId.set(session.id, session);
     this.byJoinCode.set(session.joinCode, session);
-    this.byCreator.set(creator, (this.byCreator.get(creator) ?? 0) + 1);
-    this.creatorOf.set(session.id, creator);
+    this.creators.added(session.id, creator);
   }
 
   /** The instructor deletes a drill: its clients are let go and everything kept of it is erased. */
@@ -270,20 +237,11 @@ export class SessionRegistry {
 
   /** Counts a socket connection from `address`; throws past the allowance. Pair with `released`. */
   connected(address: string): void {
-    const n = this.connectionsBy.get(address) ?? 0;
-    if (n >= this.quotas.connectionsPerAddress) throw tooMany(`an address may hold ${this.quotas.connectionsPerAddress} connections at once`, 10_000);
-    if (this.openingBy.size > 10_000) this.openingBy.clear(); // a full bucket each: forgetting them is harmless
-    let bucket = this.openingBy.get(address);
-    if (!bucket) this.openingBy.set(address, (bucket = new Bucket(this.quotas.connectionsPerSecond, this.quotas.connectionBurst, this.now)));
-    const wait = bucket.take();
-    if (wait > 0) throw tooMany(`an address may open ${this.quotas.connectionsPerSecond} connections a second`, wait);
-    this.connectionsBy.set(address, n + 1);
+    this.connections.connected(address);
   }
 
   released(address: string): void {
-    const n = (this.connectionsBy.get(address) ?? 1) - 1;
-    if (n > 0) this.connectionsBy.set(address, n);
-    else this.connectionsBy.delete(address);
+    this.connections.released(address);
   }
 
   all(): Session[] {
@@ -295,21 +253,15 @@ export class SessionRegistry {
     if (!this.byId.delete(session.id)) return;
     this.options.cluster?.stopped(session, why);
     this.byJoinCode.delete(session.joinCode);
-    const creator = this.creatorOf.get(session.id);
-    this.creatorOf.delete(session.id);
-    if (creator !== undefined) {
-      const n = (this.byCreator.get(creator) ?? 1) - 1;
-      if (n > 0) this.byCreator.set(creator, n);
-      else this.byCreator.delete(creator);
-    }
+    this.creators.removed(session.id);
   }
 
+  /** Closes the sessions idle now (idle.ts); returns how many. */
   reapIdle(): number {
-    const cutoff = this.now() - this.idleMs;
-    const drillCutoff = this.now() - Math.max(this.idleMs, DRILL_IDLE_MS);
+    const nowMs = this.now();
     let reaped = 0;
     for (const session of this.byId.values()) {
-      if (session.connections === 0 && session.lastActivityMs < (session.drill ? drillCutoff : cutoff)) {
+      if (isIdle(session, nowMs, this.idleMs)) {
         this.remove(session);
         reaped += 1;
       }
@@ -318,25 +270,7 @@ export class SessionRegistry {
   }
 
   close(): void {
-    clearInterval(this.reaper);
+    this.reaper.stop();
     for (const session of this.byId.values()) this.remove(session, 'closing');
   }
-
-  private newJoinCode(): string {
-    for (;;) {
-      const code = Array.from({ length: 6 }, () => JOIN_ALPHABET[randomInt(JOIN_ALPHABET.length)]).join('');
-      if (!this.byJoinCode.has(code)) return code;
-    }
-  }
-}
-
-/** The spec of a drill read back from the store: resumed paused, where its clock was. */
-export function specOfKept(kept: LoadedDrill): SessionSpec {
-  const { id, scenarioId, joinCode, instructorToken, regions, creator, clock } = kept;
-  return { id, kind: 'drill', scenarioId, joinCode, instructorToken, regions, creator, speed: clock.speed, positionMs: clock.positionMs, autoplay: false, loop: clock.loop };
-}
-
-/** Join codes are read aloud and typed on phones: case, spaces and dashes do not matter. */
-export function normalizeJoinCode(code: string): string {
-  return code.replace(/[\s-]/g, '').toUpperCase();
 }

@@ -4,28 +4,30 @@
  * messages go to a `SessionSink`, and its callers are the transport adapters.
  *
  * Lifecycle: created by the registry, driven by controls, reaped when idle (nobody connected
- * for a while), disposed on shutdown.
+ * for a while), disposed on shutdown. What it broadcasts, numbered, logged and journalled, goes
+ * out through broadcast.ts; its snapshot is assembled in snapshot.ts, and the instructor's
+ * injects and their allowance are in injects.ts.
  */
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { ApiError, parseOr } from '../contract/errors.ts';
-import type { ClockMessage, DrillMessage, FeedTimes, Roster, SessionKind, SessionSpec, Snapshot, RecentEvent, TraineeStatus } from '../contract/session.ts';
+import type { DrillMessage, FeedTimes, Roster, SessionKind, SessionSpec, Snapshot, TraineeStatus } from '../contract/session.ts';
 import type { ClockState, Control } from '../domain/control.ts';
-import { describeEvent } from '../domain/describe.ts';
 import { injectedEventSchema, type ScenarioEvent, type TimelineEvent } from '../domain/events.ts';
 import type { Scenario } from '../domain/scenario.ts';
 import type { NightState } from '../domain/state.ts';
-import { formatIsoInZone } from '../domain/time.ts';
 import { ReplayEngine, type EngineOutput } from '../engine/replay.ts';
 import type { Timeline } from '../engine/timeline.ts';
+import { Broadcast, type JournalMark, type SessionJournal } from './broadcast.ts';
 import { Drill } from './drill.ts';
 import { unawaited, type DrillStore, type LoadedDrill, type StoreFailure } from './drill-store.ts';
-import { ItemLog, type LoggedMessage } from './item-log.ts';
+import { InjectAllowance, injectedEvent } from './injects.ts';
+import type { LoggedMessage } from './item-log.ts';
 import type { Participant, ShelterResponse } from './participants.ts';
-import { Attempts, Bucket, DEFAULT_QUOTAS, tooMany, type Quotas } from './quotas.ts';
+import { Bucket, DEFAULT_QUOTAS, tooMany, type Quotas } from './quotas.ts';
 import type { SessionSink } from './sink.ts';
+import { snapshotOf } from './snapshot.ts';
 
-/** Events a snapshot lists in `recent`: enough for a feed to start from. */
-export const RECENT_EVENTS = 50;
+export { RECENT_EVENTS, type JournalMark, type SessionJournal } from './broadcast.ts';
 
 export interface SessionOptions extends Readonly<Pick<SessionSpec, 'id' | 'joinCode' | 'instructorToken' | 'speed' | 'positionMs' | 'autoplay' | 'loop'>> {
   readonly kind: SessionKind;
@@ -52,19 +54,6 @@ export interface SessionOptions extends Readonly<Pick<SessionSpec, 'id' | 'joinC
   readonly drill?: { readonly store: DrillStore; readonly regions: readonly string[]; readonly restored?: LoadedDrill; readonly failed: StoreFailure };
 }
 
-/** Where the engine stood when an item was broadcast: enough to carry on from it elsewhere. */
-export interface JournalMark {
-  readonly cursor: number;
-  readonly clock: ClockState;
-}
-
-export interface SessionJournal {
-  /** A broadcast item (events or a clock), in seq order. */
-  item(message: LoggedMessage, mark: JournalMark): void;
-  /** The state was replaced after item `seq` (a seek, a step back, a loop). */
-  jump(seq: number, mark: JournalMark): void;
-}
-
 /** What feeds derived from the night (compatible APIs, CAP) read: they fold it themselves. */
 export interface PlayedNight {
   /** The state before the first event: alerts already on at the start, with `sinceMs` <= 0. */
@@ -89,16 +78,12 @@ export class Session {
   connections = 0;
 
   private readonly engine: ReplayEngine;
-  private readonly log: ItemLog;
+  private readonly out: Broadcast;
   private readonly scheduler: SchedulerLike;
   private readonly subscription: Subscription;
-  private seq = 0;
-  private injected = 0;
-  /** Events broadcast since the last jump, newest last: their seqs go into snapshots. */
-  private recentBroadcast: TimelineEvent[] = [];
   private disposed = false;
   private readonly quotas: Quotas;
-  private readonly injects: Attempts;
+  private readonly injects: InjectAllowance;
   private readonly admissions: Bucket;
 
   constructor(private readonly options: SessionOptions) {
@@ -111,10 +96,10 @@ export class Session {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.createdAtMs = this.scheduler.now();
     this.lastActivityMs = this.createdAtMs;
-    this.log = new ItemLog(options.logCapacity);
+    this.out = new Broadcast({ sessionId: this.id, sink: options.sink, logCapacity: options.logCapacity, journal: options.journal, mark: () => this.mark() });
     this.quotas = options.quotas ?? DEFAULT_QUOTAS;
     const now = () => this.scheduler.now();
-    this.injects = new Attempts(this.quotas.injectsPerMinute, now, false);
+    this.injects = new InjectAllowance(this.quotas, now);
     this.admissions = new Bucket(this.quotas.traineesPerSecond, this.quotas.traineeBurst, now);
     this.engine = new ReplayEngine(options.timeline, {
       scheduler: this.scheduler,
@@ -139,9 +124,7 @@ export class Session {
       : undefined;
     if (restored) this.drill!.restore(restored);
     if (options.resume) {
-      this.seq = options.resume.seq;
-      // Clients up to date resume from here; older ones get the earlier items from the shared log.
-      if (this.seq > 0) this.log.barrier(this.seq - 1);
+      this.out.resumeAfter(options.resume.seq);
       if (options.resume.cursor !== undefined) this.engine.restoreCursor(options.resume.cursor);
     }
     this.subscription = this.engine.output$.subscribe((output) => this.onOutput(output));
@@ -149,7 +132,7 @@ export class Session {
   }
 
   get currentSeq(): number {
-    return this.seq;
+    return this.out.currentSeq;
   }
 
   get clock(): ClockState {
@@ -175,25 +158,10 @@ export class Session {
   async inject(input: unknown): Promise<TimelineEvent> {
     this.touch();
     const parsed = parseOr(injectedEventSchema, input, 'invalid_request', 'event');
-    if (this.injected >= this.quotas.injectsPerSession) throw tooMany(`a session may inject ${this.quotas.injectsPerSession} events in all`, 3_600_000);
-    const wait = this.injects.blockedFor('inject') || this.injects.record('inject');
-    if (wait > 0) throw tooMany(`at most ${this.quotas.injectsPerMinute} injected events a minute`, wait);
-    const before = this.seq;
-    this.injected += 1;
-    const n = this.injected;
-    const made = this.engine.inject((positionMs) => {
-      const { text, note, ...fields } = parsed;
-      const base = {
-        ...fields,
-        id: `inject-${n}`,
-        atMs: positionMs,
-        time: formatIsoInZone(this.scenario.startMs + positionMs, this.scenario.timeZone),
-        reconstructed: true,
-        note: note ?? 'injected by the instructor during the drill',
-      };
-      return { ...base, text: text ?? describeEvent({ ...base, text: { en: '' } } as ScenarioEvent) } as ScenarioEvent;
-    });
-    const broadcast = this.recentBroadcast.at(-1);
+    const n = this.injects.event();
+    const before = this.out.currentSeq;
+    const made = this.engine.inject((positionMs) => injectedEvent(parsed, n, positionMs, this.scenario));
+    const broadcast = this.out.latest();
     if (made) await this.drill?.store.addInject(this.id, n, made);
     if (!broadcast || broadcast.seq <= before) throw new ApiError('internal', 'the injected event was not broadcast');
     return broadcast;
@@ -202,8 +170,7 @@ export class Session {
   /** The instructor's message to every trainee, or to one region's. */
   post(text: string, region: string | undefined): DrillMessage {
     this.touch();
-    const wait = this.injects.blockedFor('inject') || this.injects.record('inject');
-    if (wait > 0) throw tooMany(`at most ${this.quotas.injectsPerMinute} injects and messages a minute`, wait);
+    this.injects.message();
     const message: DrillMessage = { text, region: region ?? null, atMs: this.engine.clock.positionMs };
     this.options.sink.message(this.id, message);
     return message;
@@ -211,32 +178,13 @@ export class Session {
 
   /** What a participant joining now needs: the whole state at the current position. */
   snapshot(): Snapshot {
-    const state = this.engine.state;
-    const cursor = this.engine.cursor;
-    const seqById = new Map(this.recentBroadcast.map((e) => [e.id, e.seq]));
-    const recent: RecentEvent[] = this.engine.eventsBetween(Math.max(0, cursor - RECENT_EVENTS), cursor).map((e) => {
-      const seq = seqById.get(e.id);
-      return seq === undefined ? e : { ...e, seq };
-    });
-    return {
-      seq: this.seq,
+    return snapshotOf({
       session: { id: this.id, kind: this.kind, resumed: this.drill?.resumed ?? false },
-      scenario: {
-        id: this.scenario.id,
-        title: this.scenario.title,
-        start: this.scenario.start,
-        timeZone: this.scenario.timeZone,
-        durationMs: this.engine.clock.durationMs,
-      },
-      clock: { ...this.engine.clock, seq: this.seq },
-      regions: state.regions,
-      counters: state.counters,
-      tracks: state.tracks,
-      jetsScrambled: state.jetsScrambled,
-      closedAirports: state.closedAirports,
-      carriersAirborne: state.carriersAirborne,
-      recent,
-    };
+      scenario: this.scenario,
+      engine: this.engine,
+      seq: this.out.currentSeq,
+      recentSeqs: this.out.recentSeqs(),
+    });
   }
 
   played(): PlayedNight {
@@ -245,7 +193,7 @@ export class Session {
 
   /** The messages after `lastSeq`, or undefined when a snapshot must be sent instead. */
   missedSince(lastSeq: number): LoggedMessage[] | undefined {
-    return this.log.since(lastSeq, this.seq);
+    return this.out.missedSince(lastSeq);
   }
 
   // Participants --------------------------------------------------------------------------
@@ -310,7 +258,7 @@ export class Session {
       this.engine.apply({ action: 'seek', positionMs: event.atMs });
       this.engine.inject(() => event);
     }
-    this.injected = injected.length;
+    this.injects.restored(injected.length);
     this.engine.apply({ action: 'seek', positionMs });
   }
 
@@ -324,16 +272,9 @@ export class Session {
   }
 
   private onOutput(output: EngineOutput): void {
-    const sink = this.options.sink;
     switch (output.kind) {
       case 'events': {
-        const events: TimelineEvent[] = output.events.map((e) => ({ ...e, seq: ++this.seq }));
-        this.log.append({ kind: 'events', events });
-        this.options.journal?.item({ kind: 'events', events }, this.mark());
-        // Only the last RECENT_EVENTS can matter; a long batch is not spread into push().
-        for (const e of events.length > RECENT_EVENTS ? events.slice(-RECENT_EVENTS) : events) this.recentBroadcast.push(e);
-        if (this.recentBroadcast.length > RECENT_EVENTS * 2) this.recentBroadcast = this.recentBroadcast.slice(-RECENT_EVENTS);
-        sink.events(this.id, events);
+        const events = this.out.events(output.events);
         if (this.drill) {
           const regions = new Set<string>();
           for (const e of events) if (e.type === 'alert.start' || e.type === 'alert.end') regions.add(e.region);
@@ -341,19 +282,12 @@ export class Session {
         }
         break;
       }
-      case 'clock': {
-        const clock: ClockMessage = { ...output.clock, seq: ++this.seq };
-        this.log.append({ kind: 'clock', clock });
-        this.options.journal?.item({ kind: 'clock', clock }, this.mark());
-        sink.clock(this.id, clock);
+      case 'clock':
+        this.out.clock(output.clock);
         this.saveClock();
         break;
-      }
       case 'jump':
-        this.log.barrier(this.seq);
-        this.options.journal?.jump(this.seq, this.mark());
-        this.recentBroadcast = [];
-        sink.snapshot(this.id, this.snapshot());
+        this.out.jump(() => this.snapshot());
         this.drill?.alertsChanged();
         break;
     }
