@@ -9,9 +9,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_FRAME_MS } from '../server/engine/replay.ts';
-import type { Recording, RecordedMessage } from './bare-server.ts';
-import { connectViewer, epochNow, Tally, waitForSeq, type Clock, type Viewer } from './fanout-client.ts';
+import type { Recording } from './bare-server.ts';
+import { epochNow, waitForSeq } from './fanout-client.ts';
+import { lastSeqOf, originOf, schedule, startProbe, type Probe } from './fanout-probe.ts';
 import type { LoadResult } from './fanout-load.ts';
 import { addCounts, DRAIN_MS, LoadGroup, type LoadPart } from './fanout-load-group.ts';
 import { cpuSeconds, startServerProcess, writeCalls, type Memory, type ServerProcess } from './processes.ts';
@@ -139,30 +139,6 @@ const serversWriteCalls = (servers: readonly ServerProcess[]) => servers.reduce(
 
 // One measured run ------------------------------------------------------------------------------
 
-interface Probe {
-  readonly viewer: Viewer;
-  readonly tally: Tally;
-  /** Every message after the join, with its receipt time. */
-  readonly received: Array<{ at: number; name: string; payload: unknown }>;
-  /** The join snapshot. */
-  readonly snapshot: Promise<unknown>;
-}
-
-/** The probe: one viewer in this process that records every message with its receipt time. */
-function startProbe(url: string, sessionId: string): Probe {
-  const tally = new Tally();
-  const received: Array<{ at: number; name: string; payload: unknown }> = [];
-  const viewer = connectViewer(url, sessionId, tally, (name, payload, at) => received.push({ at, name, payload }));
-  const snapshot = new Promise((resolve) => viewer.socket.once('snapshot', resolve));
-  return { viewer, tally, received, snapshot };
-}
-
-/** The seq of the last item of a message. */
-function lastSeqOf(name: string, payload: unknown): number {
-  if (name === 'events') return (payload as Array<{ seq: number }>).at(-1)!.seq;
-  return (payload as { seq: number }).seq;
-}
-
 /**
  * How a run is played: it starts the replay, says when the measured window begins in wall time
  * (epoch ms; in scenario time it is the plan's fromMs), and resolves with the seq of the last item.
@@ -253,40 +229,6 @@ function summarize(
     loadGeneratorBusy: m.loadCpu / m.wallSeconds,
     loadProcesses: m.loadProcesses,
   };
-}
-
-/** Time zero of a recording: the wall time stamped on the clock that answered `play`. */
-function originOf(received: ReadonlyArray<{ name: string; payload: unknown }>): number {
-  const first = received.find((m) => m.name === 'clock');
-  if (!first) throw new Error('the probe received no clock: the replay did not start');
-  return (first.payload as { serverTimeMs: number }).serverTimeMs;
-}
-
-/**
- * When the simulator meant to send each message, ms after time zero, for the baseline to send it
- * then. A clock carries that time. A batch of events is due when its last event is, and, as the
- * engine does (server/engine/replay.ts), no sooner than one frame after the batch before it. The
- * simulator's timers fire a little after that; the bare server's own timers fire a little after
- * too. So each server pays its own lateness, once. (Replaying the times the probe received the
- * messages would charge the baseline for the simulator's lateness and the probe's delivery too:
- * on two busy cores the probe wakes up milliseconds late.)
- */
-function schedule(received: ReadonlyArray<{ at: number; name: string; payload: unknown }>): RecordedMessage[] {
-  const origin = originOf(received);
-  let clock: Clock | undefined;
-  let lastBatchAt = Number.NEGATIVE_INFINITY;
-  return received.map(({ at, name, payload }) => {
-    let sendAt = at; // a snapshot after a jump, or events while paused: when the probe got them
-    if (name === 'clock') {
-      clock = payload as Clock;
-      sendAt = clock.serverTimeMs;
-    } else if (name === 'events' && clock?.playing) {
-      const last = (payload as Array<{ atMs: number }>).at(-1)!;
-      lastBatchAt = Math.max(clock.serverTimeMs + (last.atMs - clock.positionMs) / clock.speed, lastBatchAt + DEFAULT_FRAME_MS);
-      sendAt = lastBatchAt;
-    }
-    return { offsetMs: sendAt - origin, name, payload };
-  });
 }
 
 /** The simulator on one process: see measureSession. */
