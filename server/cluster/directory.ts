@@ -5,12 +5,10 @@
  */
 import { z } from 'zod';
 import { sessionSpecSchema, type SessionSpec } from '../contract/session.ts';
-import type { Registration } from '../webhooks/store.ts';
-
-const registrationsSchema = z.array(
-  z.object({ id: z.string(), sessionId: z.string(), url: z.string(), secret: z.string(), tokenHash: z.string(), createdAtMs: z.number() }),
-);
+import { registrationSchema, type Registration } from '../webhooks/store.ts';
 import { KEY, command, type Redis } from './redis.ts';
+
+const registrationsSchema = z.array(registrationSchema);
 
 export class Directory {
   constructor(private readonly redis: Redis) {}

@@ -8,17 +8,20 @@
  * crash a delivery is either done or still pending (then sent again with the same idempotency
  * key: a receiver that keys on it records it once).
  */
+import { z } from 'zod';
 import { migrate, type Database, type Migration } from '../storage/database.ts';
 
-export interface Registration {
-  readonly id: string;
-  readonly sessionId: string;
-  readonly url: string;
-  readonly secret: string;
+/** A webhook registration: stored here, and shared through Redis with the node that takes a session over. */
+export const registrationSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  url: z.string(),
+  secret: z.string(),
   /** SHA-256 of the instructor token that registered it: reads the log after a restart too. */
-  readonly tokenHash: string;
-  readonly createdAtMs: number;
-}
+  tokenHash: z.string(),
+  createdAtMs: z.number(),
+});
+export type Registration = Readonly<z.infer<typeof registrationSchema>>;
 
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
