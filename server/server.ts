@@ -26,7 +26,7 @@ import { socketFaultHooks } from './transport/socket/faults.ts';
 import { WebhookDispatcher, type DispatcherOptions } from './webhooks/dispatcher.ts';
 import { SessionWebhooks } from './webhooks/session-webhooks.ts';
 import { SqliteWebhookStore } from './webhooks/store.ts';
-import { sessionRoom } from './transport/socket/sink.ts';
+import { sessionSockets } from './transport/socket/sink.ts';
 import { SqliteCompatWebhookStore } from './webhooks/compat-store.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -202,7 +202,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       io.serverSideEmit('adopted', id, cluster.nodeId);
     };
     cluster.onReleased = (id) => {
-      for (const socketId of io.of('/').adapter.rooms.get(sessionRoom(id)) ?? []) io.of('/').sockets.get(socketId)?.conn.close();
+      for (const socket of sessionSockets(io.of('/'), id)) socket.conn.close();
     };
   }
   registry.sink = webhooks.tee(registry.sink);

@@ -6,7 +6,7 @@
 import type { FaultProfile, FaultReport } from '../../contract/faults.ts';
 import type { FaultHooks, SessionFaults } from '../../faults/session-faults.ts';
 import type { SimServer, SimSocket } from './server.ts';
-import { sessionRoom } from './sink.ts';
+import { sessionRoom, sessionSockets } from './sink.ts';
 
 
 /** Joins the session's room, or (with its own profile) attaches the client's pipeline instead. */
@@ -31,7 +31,8 @@ export function joinWithFaults(socket: SimSocket, sessionId: string, profile: Fa
 export function socketFaultHooks(io: () => SimServer | undefined, isLive: (id: string) => boolean): FaultHooks {
   return {
     disconnectSession: (id: string) => {
-      for (const socket of io()?.of('/').adapter.rooms.get(sessionRoom(id)) ?? []) io()?.of('/').sockets.get(socket)?.conn.close();
+      const server = io();
+      if (server) for (const socket of sessionSockets(server.of('/'), id)) socket.conn.close();
     },
     announce: (id: string, report: FaultReport) => {
       io()?.to(sessionRoom(id)).emit('faults', report);

@@ -19,7 +19,7 @@ import { DEFAULT_SOCKET_LIMITS, TRANSPORT_MAX_BYTES, floodCounter, messageLimite
 import type { SessionFaults } from '../../faults/session-faults.ts';
 import { joinWithFaults } from './faults.ts';
 import { directRoomBroadcast } from './room-broadcast.ts';
-import { instructorRoom, regionRoom, sessionRoom, socketSink, traineeRoom } from './sink.ts';
+import { instructorRoom, regionRoom, sessionSockets, socketSink, traineeRoom } from './sink.ts';
 
 interface SocketData {
   port: SessionPort;
@@ -243,7 +243,7 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
 
 /** This node's clients of a session that changed owner: counted in by the new one (trainee presence). */
 export function reenter(io: SimServer, sessionId: string, owner: string): void {
-  for (const socketId of io.of('/').adapter.rooms.get(sessionRoom(sessionId)) ?? []) io.of('/').sockets.get(socketId)?.data.port?.reenter?.(owner);
+  for (const socket of sessionSockets(io.of('/'), sessionId)) socket.data.port?.reenter?.(owner);
 }
 
 /**

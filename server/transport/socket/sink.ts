@@ -12,6 +12,16 @@ export const instructorRoom = (sessionId: string) => `s:${sessionId}:instructors
 export const regionRoom = (sessionId: string, region: string) => `s:${sessionId}:r:${region}`;
 export const traineeRoom = (sessionId: string, participantId: string) => `s:${sessionId}:p:${participantId}`;
 
+/** This process's connections to a session (its room in `nsp`, usually `io.of('/')`), as a list. */
+export function sessionSockets<T>(nsp: { readonly adapter: { readonly rooms: Map<string, Set<string>> }; readonly sockets: Map<string, T> }, sessionId: string): T[] {
+  const found: T[] = [];
+  for (const id of nsp.adapter.rooms.get(sessionRoom(sessionId)) ?? []) {
+    const socket = nsp.sockets.get(id);
+    if (socket) found.push(socket);
+  }
+  return found;
+}
+
 export function socketSink(io: Server<ClientToServerEvents, ServerToClientEvents>): SessionSink {
   return {
     events: (id, events) => io.to(sessionRoom(id)).emit('events', [...events]),
