@@ -2,7 +2,10 @@
  * The drill store's tables, written once for both databases: each migration is SQL over a few
  * column types that SQLite and PostgreSQL spell differently, so the two stores have the same
  * migrations, version for version, and cannot drift apart. A new column is a new migration here.
+ * The rows they read back are turned into a drill by one function, `loadedDrillOf`, for both.
  */
+import type { ScenarioEvent } from '../domain/events.ts';
+import type { LoadedDrill, StoredResponse } from '../sessions/drill-store.ts';
 
 /** How a database spells the column types the drill tables use. */
 export interface Dialect {
@@ -81,3 +84,67 @@ export const DRILL_SCHEMA: readonly DrillSchemaMigration[] = [
     `,
   },
 ];
+
+/** A row of `drill_responses`, as both databases return it. */
+export interface ResponseRow {
+  readonly participant_id: string;
+  readonly n: number;
+  readonly alert_at_ms: number;
+  readonly alert_wall_ms: number;
+  readonly response_ms: number | null;
+  readonly response_wall_ms: number | null;
+  readonly ended_at_ms: number | null;
+}
+
+/** A row of `drill_participants`. */
+export interface ParticipantRow {
+  readonly participant_id: string;
+  readonly token: string;
+  readonly name: string;
+  readonly region: string;
+  readonly joined_at_ms: number;
+}
+
+/** A row of `drills`, its JSON and flag columns already read into values (each database stores them its own way). */
+export interface DrillColumns {
+  readonly id: string;
+  readonly scenario_id: string;
+  readonly join_code: string;
+  readonly instructor_token: string;
+  readonly regions: string[];
+  readonly created_at_ms: number;
+  readonly creator: string;
+  readonly position_ms: number;
+  readonly speed: number;
+  readonly playing: boolean;
+  readonly loop: boolean;
+}
+
+/** One drill read back, from its row and the rows of its injects, trainees and their responses (in order). */
+export function loadedDrillOf(row: DrillColumns, injected: ScenarioEvent[], participants: readonly ParticipantRow[], responses: readonly ResponseRow[]): LoadedDrill {
+  const byTrainee = new Map<string, StoredResponse[]>();
+  for (const r of responses) {
+    const list = byTrainee.get(r.participant_id) ?? [];
+    list.push({ n: r.n, alertAtMs: r.alert_at_ms, alertWallMs: r.alert_wall_ms, responseMs: r.response_ms, responseWallMs: r.response_wall_ms, endedAtMs: r.ended_at_ms });
+    byTrainee.set(r.participant_id, list);
+  }
+  return {
+    id: row.id,
+    scenarioId: row.scenario_id,
+    joinCode: row.join_code,
+    instructorToken: row.instructor_token,
+    regions: row.regions,
+    createdAtMs: row.created_at_ms,
+    creator: row.creator,
+    clock: { positionMs: row.position_ms, speed: row.speed, playing: row.playing, loop: row.loop },
+    injected,
+    participants: participants.map((p) => ({
+      participantId: p.participant_id,
+      token: p.token,
+      name: p.name,
+      region: p.region,
+      joinedAtMs: p.joined_at_ms,
+      responses: byTrainee.get(p.participant_id) ?? [],
+    })),
+  };
+}

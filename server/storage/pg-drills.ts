@@ -13,44 +13,13 @@ import type pg from 'pg';
 import type { ScenarioEvent } from '../domain/events.ts';
 import type { DrillStore, KeptUpload, LoadedDrill, StoredClock, StoredDrill, StoredParticipant, StoredResponse, TraineeWrite } from '../sessions/drill-store.ts';
 import { inTransaction, migratePostgres, openPool, SerialQueue, type PgMigration } from './postgres.ts';
-import { DRILL_SCHEMA, POSTGRES_DIALECT } from './drill-schema.ts';
+import { DRILL_SCHEMA, loadedDrillOf, POSTGRES_DIALECT, type DrillColumns, type ParticipantRow, type ResponseRow } from './drill-schema.ts';
 
 /** The drill tables (storage/drill-schema.ts) in PostgreSQL's types: the SQLite store's migrations, version for version. */
 export const PG_DRILL_MIGRATIONS: readonly PgMigration[] = DRILL_SCHEMA.map((m) => ({ version: m.version, description: m.description, sql: m.sql(POSTGRES_DIALECT) }));
 
-interface DrillRow {
-  id: string;
-  scenario_id: string;
-  join_code: string;
-  instructor_token: string;
-  regions: string[];
-  created_at_ms: number;
-  creator: string;
-  position_ms: number;
-  speed: number;
-  playing: boolean;
-  loop: boolean;
-}
-
-interface ResponseRow {
-  drill_id: string;
-  participant_id: string;
-  n: number;
-  alert_at_ms: number;
-  alert_wall_ms: number;
-  response_ms: number | null;
-  response_wall_ms: number | null;
-  ended_at_ms: number | null;
-}
-
-interface ParticipantRow {
-  drill_id: string;
-  participant_id: string;
-  token: string;
-  name: string;
-  region: string;
-  joined_at_ms: number;
-}
+/** Rows of a child table carry the drill they belong to. */
+type OfDrill<T> = T & { readonly drill_id: string };
 
 export class PgDrillStore implements DrillStore {
   private readonly queue = new SerialQueue();
@@ -143,42 +112,22 @@ export class PgDrillStore implements DrillStore {
     return this.queue.run(async () => {
       // Four queries for every drill at once, grouped here: a restart with many drills costs no more round trips.
       const [drills, injects, participants, responses] = await Promise.all([
-        this.pool.query<DrillRow>('SELECT * FROM drills ORDER BY created_at_ms, id'),
+        this.pool.query<DrillColumns>('SELECT * FROM drills ORDER BY created_at_ms, id'),
         this.pool.query<{ drill_id: string; event: ScenarioEvent }>('SELECT drill_id, event FROM drill_injects ORDER BY drill_id, n'),
-        this.pool.query<ParticipantRow>('SELECT * FROM drill_participants ORDER BY drill_id, joined_at_ms, participant_id'),
-        this.pool.query<ResponseRow>('SELECT * FROM drill_responses ORDER BY drill_id, participant_id, n'),
+        this.pool.query<OfDrill<ParticipantRow>>('SELECT * FROM drill_participants ORDER BY drill_id, joined_at_ms, participant_id'),
+        this.pool.query<OfDrill<ResponseRow>>('SELECT * FROM drill_responses ORDER BY drill_id, participant_id, n'),
       ]);
       const injected = groupBy(injects.rows, (r) => r.drill_id);
       const trainees = groupBy(participants.rows, (r) => r.drill_id);
-      const answers = groupBy(responses.rows, (r) => `${r.drill_id}\n${r.participant_id}`);
-      return drills.rows.map((row) => ({
-        id: row.id,
-        scenarioId: row.scenario_id,
-        joinCode: row.join_code,
-        instructorToken: row.instructor_token,
-        regions: row.regions,
-        createdAtMs: row.created_at_ms,
-        creator: row.creator,
-        clock: { positionMs: row.position_ms, speed: row.speed, playing: row.playing, loop: row.loop },
-        injected: (injected.get(row.id) ?? []).map((r) => r.event),
-        participants: (trainees.get(row.id) ?? []).map((p) => ({
-          participantId: p.participant_id,
-          token: p.token,
-          name: p.name,
-          region: p.region,
-          joinedAtMs: p.joined_at_ms,
-          responses: (answers.get(`${row.id}\n${p.participant_id}`) ?? []).map(
-            (r): StoredResponse => ({
-              n: r.n,
-              alertAtMs: r.alert_at_ms,
-              alertWallMs: r.alert_wall_ms,
-              responseMs: r.response_ms,
-              responseWallMs: r.response_wall_ms,
-              endedAtMs: r.ended_at_ms,
-            }),
-          ),
-        })),
-      }));
+      const answers = groupBy(responses.rows, (r) => r.drill_id);
+      return drills.rows.map((row) =>
+        loadedDrillOf(
+          row,
+          (injected.get(row.id) ?? []).map((r) => r.event),
+          trainees.get(row.id) ?? [],
+          answers.get(row.id) ?? [],
+        ),
+      );
     });
   }
 

@@ -7,10 +7,10 @@
  * Cost: an answer is one UPDATE by primary key, tens of microseconds; an alert over a region
  * with 1,000 trainees is one transaction of 1,000 INSERTs, a few milliseconds.
  */
-import type { DrillStore, KeptUpload, LoadedDrill, StoredClock, StoredDrill, StoredResponse, TraineeWrite } from '../sessions/drill-store.ts';
+import type { DrillStore, KeptUpload, LoadedDrill, StoredClock, StoredDrill, TraineeWrite } from '../sessions/drill-store.ts';
 import type { ScenarioEvent } from '../domain/events.ts';
 import { migrate, type Database, type Migration } from './database.ts';
-import { DRILL_SCHEMA, SQLITE_DIALECT } from './drill-schema.ts';
+import { DRILL_SCHEMA, loadedDrillOf, SQLITE_DIALECT, type ParticipantRow, type ResponseRow } from './drill-schema.ts';
 
 /** The drill tables (storage/drill-schema.ts) in SQLite's types. */
 export const DRILL_MIGRATIONS: readonly Migration[] = DRILL_SCHEMA.map((m) => ({
@@ -19,6 +19,7 @@ export const DRILL_MIGRATIONS: readonly Migration[] = DRILL_SCHEMA.map((m) => ({
   up: (db) => db.exec(m.sql(SQLITE_DIALECT)),
 }));
 
+/** A row of `drills` as SQLite stores it: regions as JSON text, flags as 0 and 1. */
 interface DrillRow {
   id: string;
   scenario_id: string;
@@ -105,41 +106,14 @@ export class SqliteDrillStore implements DrillStore {
   }
 
   async loadDrills(): Promise<LoadedDrill[]> {
-    return (this.s.drills.all() as DrillRow[]).map((row) => {
-      const responses = new Map<string, StoredResponse[]>();
-      for (const r of this.s.responses.all(row.id) as Array<Record<string, number | string | null>>) {
-        const list = responses.get(r.participant_id as string) ?? [];
-        list.push({
-          n: r.n as number,
-          alertAtMs: r.alert_at_ms as number,
-          alertWallMs: r.alert_wall_ms as number,
-          responseMs: r.response_ms as number | null,
-          responseWallMs: r.response_wall_ms as number | null,
-          endedAtMs: r.ended_at_ms as number | null,
-        });
-        responses.set(r.participant_id as string, list);
-      }
-      const participants = (this.s.participants.all(row.id) as Array<Record<string, string | number>>).map((p) => ({
-        participantId: p.participant_id as string,
-        token: p.token as string,
-        name: p.name as string,
-        region: p.region as string,
-        joinedAtMs: p.joined_at_ms as number,
-        responses: responses.get(p.participant_id as string) ?? [],
-      }));
-      return {
-        id: row.id,
-        scenarioId: row.scenario_id,
-        joinCode: row.join_code,
-        instructorToken: row.instructor_token,
-        regions: JSON.parse(row.regions) as string[],
-        createdAtMs: row.created_at_ms,
-        creator: row.creator,
-        clock: { positionMs: row.position_ms, speed: row.speed, playing: row.playing === 1, loop: row.loop === 1 },
-        injected: (this.s.injects.all(row.id) as Array<{ event: string }>).map((e) => JSON.parse(e.event) as ScenarioEvent),
-        participants,
-      };
-    });
+    return (this.s.drills.all() as DrillRow[]).map((row) =>
+      loadedDrillOf(
+        { ...row, regions: JSON.parse(row.regions) as string[], playing: row.playing === 1, loop: row.loop === 1 },
+        (this.s.injects.all(row.id) as Array<{ event: string }>).map((e) => JSON.parse(e.event) as ScenarioEvent),
+        this.s.participants.all(row.id) as ParticipantRow[],
+        this.s.responses.all(row.id) as ResponseRow[],
+      ),
+    );
   }
 
   async saveScenario(upload: KeptUpload): Promise<void> {
