@@ -13,15 +13,13 @@ import { request as httpRequest } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { io as connect, Manager, type Socket } from 'socket.io-client';
 import { stringify } from 'yaml';
 import { generateScenario } from '../server/scenario/generate.ts';
-import { startServerProcess, type ServerProcess } from './processes.ts';
+import { ROOT, startServerProcess, type ServerProcess } from './processes.ts';
 import { machine, percentile, writeResults } from './stats.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GC_PRELOAD = ['--expose-gc', '--import', './bench/gc-on-signal.js'];
 const GOALS = { p99LagMs: 100, heapGrowth: 0.2 };
 /** Idle sessions are reaped after 3 s here, so that each attack's sessions are gone before the next. */

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import type { DrillLoadCommand, DrillLoadReply } from './drill-load.ts';
-import { startServerProcess, track } from './processes.ts';
+import { ROOT, startServerProcess, track } from './processes.ts';
 import { fmt, machine, percentile, printTable, writeResults, type Row } from './stats.ts';
 
 export interface DrillBenchOptions {
@@ -27,7 +27,6 @@ export interface DrillBenchOptions {
   readonly out: string;
 }
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const GOAL = { p99AtMostMs: 100, ratioAtMost: 1.5 };
 
 interface Run {

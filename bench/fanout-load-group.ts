@@ -6,9 +6,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LoadCommand, LoadReply, LoadResult } from './fanout-load.ts';
-import { cpuSeconds, stopProcess, track } from './processes.ts';
+import { cpuSeconds, ROOT, stopProcess, track } from './processes.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /**
  * How long viewers may still take to receive the last item once the replay is over: a saturated
  * load generator can be many seconds behind, and a late item is not a lost one.

@@ -8,15 +8,14 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Recording } from './bare-server.ts';
 import { epochNow, waitForSeq } from './fanout-client.ts';
 import { lastSeqOf, originOf, schedule, startProbe, type Probe } from './fanout-probe.ts';
 import type { LoadResult } from './fanout-load.ts';
 import { addCounts, DRAIN_MS, LoadGroup, type LoadPart } from './fanout-load-group.ts';
-import { cpuSeconds, startServerProcess, writeCalls, type Memory, type ServerProcess } from './processes.ts';
+import { cpuSeconds, ROOT, startServerProcess, writeCalls, type Memory, type ServerProcess } from './processes.ts';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
 export const SCENARIO_ID = '2025-12-06-barrage';
 /**
  * Both servers get the same preload: a full GC on SIGUSR2, before each memory reading. And the

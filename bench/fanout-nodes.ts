@@ -19,9 +19,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fdProblem, fetchScenario, plans } from './fanout.ts';
 import { shares, type LoadPart } from './fanout-load-group.ts';
-import { measureBaseline, measureSession, ROOT, SCENARIO_ID, SIM_ARGS, type Measured, type Plan, type Side } from './fanout-measure.ts';
+import { measureBaseline, measureSession, SCENARIO_ID, SIM_ARGS, type Measured, type Plan, type Side } from './fanout-measure.ts';
 import { ratio, us, verdict } from './fanout-report.ts';
-import { CLOCK_TICKS, openFileLimit, startServerProcess, track, type ServerProcess } from './processes.ts';
+import { CLOCK_TICKS, openFileLimit, ROOT, startServerProcess, track, type ServerProcess } from './processes.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
 import { fmt, machine, printGrid, writeResults } from './stats.ts';
 

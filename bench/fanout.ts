@@ -19,9 +19,9 @@
  */
 import { loadavg } from 'node:os';
 import type { Recording } from './bare-server.ts';
-import { measureBaseline, measureSimulator, ROOT, SCENARIO_ID, SIM_ARGS, type Plan, type Side } from './fanout-measure.ts';
+import { measureBaseline, measureSimulator, SCENARIO_ID, SIM_ARGS, type Plan, type Side } from './fanout-measure.ts';
 import { rows, result, title, GOALS } from './fanout-report.ts';
-import { CLOCK_TICKS, ephemeralPorts, openFileLimit, startServerProcess } from './processes.ts';
+import { CLOCK_TICKS, ephemeralPorts, openFileLimit, ROOT, startServerProcess } from './processes.ts';
 import { machine, printTable, writeResults } from './stats.ts';
 import { shares } from './fanout-load-group.ts';
 

@@ -6,6 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The project's folder: where the benchmarks start servers and load generators. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const children = new Set<ChildProcess>();
 let exitHooked = false;
